@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Release builds of the numeric code are what gets measured; keep every hot module in the same
+/// optimisation mode and avoid `unsafeFlags` so the package stays usable as a dependency.
+let package = Package(
+    name: "WGAN",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wgan", targets: ["wgan"]),
+        .library(name: "WGANEngine", targets: ["WGANEngine"]),
+        .library(name: "WGANNN", targets: ["WGANNN"]),
+        .library(name: "WGANOptim", targets: ["WGANOptim"]),
+        .library(name: "TensorFormats", targets: ["TensorFormats"]),
+        .library(name: "WGANData", targets: ["WGANData"]),
+        .library(name: "WGANImage", targets: ["WGANImage"]),
+        .library(name: "WGAN", targets: ["WGAN"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian packages, found through pkg-config.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // Chooses the OpenBLAS kernel for this CPU before the library is loaded (see BLASRuntime.swift).
+        .target(name: "CBLASRuntime", dependencies: ["CBLAS"]),
+
+        // Engine: tensors, CPU kernels, reverse-mode autodiff with higher order.
+        .target(name: "WGANEngine", dependencies: ["CBLASRuntime"]),
+        // Layers and optimizers over the engine.
+        .target(name: "WGANNN", dependencies: ["WGANEngine"]),
+        .target(name: "WGANOptim", dependencies: ["WGANEngine"]),
+        // File formats and data.
+        .target(name: "TensorFormats"),
+        .target(name: "WGANData", dependencies: ["CZlib"]),
+        .target(name: "WGANImage", dependencies: ["CPNG"]),
+        // The GAN itself: models, penalty, training loop, checkpoints.
+        .target(name: "WGAN", dependencies: ["WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData", "WGANImage"]),
+        .executableTarget(name: "wgan", dependencies: [
+            "WGAN", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine"]),
+        .testTarget(name: "WGANNNTests", dependencies: ["WGANNN", "WGANOptim", "WGANEngine"]),
+        .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
+        .testTarget(name: "WGANDataTests", dependencies: ["WGANData"]),
+        .testTarget(name: "WGANImageTests", dependencies: ["WGANImage"]),
+        .testTarget(name: "WGANTests", dependencies: ["WGAN", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim"]),
+        .testTarget(name: "CLITests", dependencies: ["wgan"]),
+    ]
+)

@@ -1,0 +1,45 @@
+#ifndef WGAN_CBLAS_RUNTIME_H
+#define WGAN_CBLAS_RUNTIME_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The OpenBLAS core type this CPU can run fastest among those Debian's OpenBLAS 0.3.21 knows
+/// ("SkylakeX", "Haswell", "Sandybridge"), checked with CPUID and XGETBV (the OS must save the
+/// vector registers too), or NULL when none applies.
+const char *wgan_cpu_best_coretype(void);
+
+/// Loads OpenBLAS once (thread-safe). When OPENBLAS_CORETYPE is unset, sets it to
+/// `wgan_cpu_best_coretype()` first, so the library's constructor picks that kernel.
+/// Returns 0 on success; otherwise -1 and `wgan_blas_error()` says why.
+int wgan_blas_load(void);
+
+/// Why the last load failed, or an empty string.
+const char *wgan_blas_error(void);
+
+/// The kernel OpenBLAS reports (`openblas_get_corename()`), e.g. "SkylakeX" or "Prescott".
+const char *wgan_blas_corename(void);
+
+/// How the kernel was chosen: "environment" (OPENBLAS_CORETYPE was set by the user),
+/// "cpu" (set from CPUID by this runtime) or "library" (OpenBLAS's own detection).
+const char *wgan_blas_selection(void);
+
+void wgan_blas_set_threads(int threads);
+int wgan_blas_threads(void);
+
+/// Row-major single-precision GEMM: C = alpha * op(A) * op(B) + beta * C.
+void wgan_sgemm(int transA, int transB, int m, int n, int k, float alpha,
+                const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+/// Row-major double-precision GEMM, for checking paths.
+void wgan_dgemm(int transA, int transB, int m, int n, int k, double alpha,
+                const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,2 @@
+import CBLASRuntime
+print("wgan")
