@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "WGANOptim", dependencies: ["WGANEngine"]),
         // File formats and data.
         .target(name: "TensorFormats"),
-        .target(name: "WGANData", dependencies: ["CZlib"]),
+        .target(name: "WGANData", dependencies: ["CZlib"], resources: [.copy("Resources/mnist")]),
         .target(name: "WGANImage", dependencies: ["CPNG"]),
         // The GAN itself: models, penalty, training loop, checkpoints.
         .target(name: "WGAN", dependencies: ["WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData", "WGANImage"]),
