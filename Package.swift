@@ -21,11 +21,13 @@ let package = Package(
     ],
     targets: [
         // C libraries from Debian packages, found through pkg-config.
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        // Chooses the OpenBLAS kernel for this CPU before the library is loaded (see BLASRuntime.swift).
-        .target(name: "CBLASRuntime", dependencies: ["CBLAS"]),
+        // OpenBLAS (Debian's libopenblas-dev) is deliberately not a linked system library: linking
+        // it (pkg-config adds -lopenblas) loads it at process start, when its constructor fixes the
+        // kernel before we can choose one for this CPU. CBLASRuntime checks its calls against
+        // <cblas.h> and opens the library at first use, after setting OPENBLAS_CORETYPE.
+        .target(name: "CBLASRuntime"),
 
         // Engine: tensors, CPU kernels, reverse-mode autodiff with higher order.
         .target(name: "WGANEngine", dependencies: ["CBLASRuntime"]),

@@ -1,0 +1,47 @@
+import CBLASRuntime
+
+/// OpenBLAS, loaded at first use with the fastest kernel this CPU can run (see CBLASRuntime).
+public enum BLAS {
+    /// Loads the library if needed; throws a one-line explanation when it cannot be loaded.
+    public static func load() throws {
+        if wgan_blas_load() != 0 { throw BLASError(message: String(cString: wgan_blas_error())) }
+    }
+
+    /// The kernel in use, as OpenBLAS names it ("SkylakeX", "Haswell", "Prescott", …).
+    public static var coreName: String { String(cString: wgan_blas_corename()) }
+
+    /// How the kernel was chosen: "environment" (the user's OPENBLAS_CORETYPE), "cpu" (chosen
+    /// here from CPUID) or "library" (OpenBLAS's own detection).
+    public static var selection: String { String(cString: wgan_blas_selection()) }
+
+    /// The kernel the CPU supports best, by CPUID, or nil where none of the known ones applies.
+    public static var cpuBestCoreType: String? { wgan_cpu_best_coretype().map { String(cString: $0) } }
+
+    /// A one-line description for logs: "OpenBLAS SkylakeX (chosen for this CPU), 2 threads".
+    public static var summary: String {
+        let how = ["environment": "from OPENBLAS_CORETYPE", "cpu": "chosen for this CPU", "library": "OpenBLAS's own detection"][selection] ?? selection
+        return "OpenBLAS \(coreName) (\(how)), \(threads) thread\(threads == 1 ? "" : "s")"
+    }
+
+    /// Threads OpenBLAS uses for one product.
+    public static var threads: Int {
+        get { Int(wgan_blas_threads()) }
+        set { wgan_blas_set_threads(Int32(max(1, newValue))) }
+    }
+
+    /// Row-major C = alpha·op(A)·op(B) + beta·C, op(A) being [m, k] and op(B) [k, n].
+    @inline(__always)
+    static func sgemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        wgan_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
+                   a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+public struct BLASError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
