@@ -33,6 +33,16 @@ final class AutogradTests: XCTestCase {
         XCTAssertEqual(grads[1].scalars, [0])
     }
 
+    /// As PyTorch: the norm's gradient at a zero vector is 0, not NaN, also when differentiated again.
+    func testNormGradientAtZeroIsZero() {
+        let x = Tensor([0, 0, 3, 4], shape: [2, 2]).requiringGrad()
+        let g = gradients(of: x.norm(axes: [1]).sum(), withRespectTo: [x], createGraph: true)[0]
+        XCTAssertEqual(g.scalars, [0, 0, 0.6, 0.8])
+        let h = gradients(of: (g * Tensor([1, 1, 1, 0], shape: [2, 2])).sum(), withRespectTo: [x])[0]
+        XCTAssertFalse(h.scalars.contains { $0.isNaN })
+        XCTAssertEqual(h.scalars[0], 0)
+    }
+
     func testBackwardAccumulatesIntoLeaves() {
         let w = Tensor([1, -1], shape: [2]).requiringGrad()
         (w * 3).sum().backward()

@@ -21,13 +21,29 @@ extension Tensor {
         return sum(axes: reduced, keepDims: keepDims).scaled(by: 1 / Float(max(n, 1)))
     }
 
-    /// Euclidean norm over `axes`: sqrt(Σx² + epsilon).
+    /// Euclidean norm over `axes` (all axes by default), as PyTorch's `norm(2, dim)`.
     ///
-    /// The gradient of sqrt is infinite at 0; `epsilon` (PyTorch's usual guard for a gradient
-    /// penalty) keeps it finite and changes no result measurably. Pass 0 for the plain norm.
-    public func norm(axes: [Int]? = nil, keepDims: Bool = false, epsilon: Float = 1e-12) -> Tensor {
-        let squares = square().sum(axes: axes, keepDims: keepDims)
-        return (epsilon == 0 ? squares : squares.shifted(by: epsilon)).sqrt()
+    /// Backward: g·x/‖x‖, and 0 where ‖x‖ = 0 (PyTorch's choice at the kink), written as a
+    /// division by ‖x‖ with zeros replaced by +∞ so that it stays differentiable.
+    public func norm(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
+        let reduced = Shape.normalizedAxes(axes ?? Array(0..<rank), rank: rank)
+        let (sums, kept) = Reduction.sum(Elementwise.map(storage) { $0 * $0 }, shape: shape, axes: reduced)
+        let out = Elementwise.map(sums) { $0.squareRoot() }
+        let outShape = keepDims ? kept : kept.enumerated().filter { !reduced.contains($0.offset) }.map(\.element)
+        let x = self
+        return .result(out, shape: outShape, op: "norm", inputs: [x]) { g, _ in
+            let y = GradMode.isEnabled ? x.norm(axes: reduced, keepDims: true) : Tensor(storage: out, shape: kept)
+            let scale = g.reshaped(kept) / y.replacingZeros(with: .infinity)
+            return [scale.expanded(to: x.shape) * x]
+        }
+    }
+
+    /// This tensor with every 0 replaced by `value`; the gradient passes where nothing was
+    /// replaced and is 0 where something was.
+    public func replacingZeros(with value: Float) -> Tensor {
+        let out = Elementwise.map(storage) { $0 == 0 ? value : $0 }
+        let passes = Tensor(storage: Elementwise.map(storage) { $0 == 0 ? 0 : 1 }, shape: shape)
+        return .result(out, shape: shape, op: "replacingZeros", inputs: [self]) { g, _ in [g * passes] }
     }
 
     /// Population variance over `axes` (divides by n, as BatchNorm's normalisation does).

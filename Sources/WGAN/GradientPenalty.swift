@@ -1,0 +1,41 @@
+import WGANEngine
+
+/// Which norm of the critic's input gradient the penalty constrains.
+public enum PenaltyNorm: String, CaseIterable, Sendable {
+    /// The paper's: the 2-norm of each sample's whole gradient, (‖∇D(x̂)‖ − 1)² averaged over
+    /// the batch.
+    case sample
+    /// The seed script's defect, kept for comparison: `g.norm(2, dim=1)` on a [N, 1, H, W]
+    /// gradient is |g| per pixel, so (|g| − 1)² is averaged over every pixel.
+    case pixel
+}
+
+/// The WGAN-GP penalty at the interpolates x̂ = α·real + (1 − α)·fake, α per sample.
+///
+/// The input gradient is taken with `createGraph`, so the penalty can be differentiated with
+/// respect to the critic's weights (double backward).
+public struct GradientPenalty {
+    public let norm: PenaltyNorm
+
+    public init(norm: PenaltyNorm) { self.norm = norm }
+
+    /// The interpolates for `alpha` of shape [N, 1].
+    public static func interpolates(real: Tensor, fake: Tensor, alpha: Tensor) -> Tensor {
+        let n = real.shape[0]
+        let a = alpha.reshaped([n] + Array(repeating: 1, count: real.rank - 1))
+        return a * real + (1 - a) * fake
+    }
+
+    /// Returns the penalty and the input gradient ∂ΣD(x̂)/∂x̂ (with the interpolates' shape).
+    public func callAsFunction(critic: (Tensor) -> Tensor, interpolates: Tensor) -> (penalty: Tensor, inputGradient: Tensor) {
+        let x = interpolates.detached().requiringGrad()
+        let d = critic(x)
+        let g = gradients(of: d, withRespectTo: [x], createGraph: true)[0]
+        let norms: Tensor
+        switch norm {
+        case .sample: norms = g.flattened().norm(axes: [1])
+        case .pixel: norms = g.norm(axes: [1])
+        }
+        return ((norms - 1).square().mean(), g)
+    }
+}

@@ -1,0 +1,68 @@
+import WGANEngine
+import WGANNN
+
+/// The seed script's MLP generator: latent → 128 → 256 → 512 → 1024 → 784, BatchNorm1d with
+/// eps 0.8 (the seed's `BatchNorm1d(n, 0.8)`), LeakyReLU 0.2, tanh, reshaped to [N, 1, 28, 28].
+/// Attribute names are the seed's, so state dicts load into its PyTorch class.
+public final class SeedGenerator: Module {
+    public let latentDimension: Int
+    public let imageShape: [Int]
+    public let linear1, linear2, linear3, linear4, linear5: Linear
+    public let bn2, bn3, bn4: BatchNorm1d
+    public let negativeSlope: Float = 0.2
+
+    public init(latentDimension: Int = 100, imageShape: [Int] = [1, 28, 28], using rng: inout RandomGenerator) {
+        self.latentDimension = latentDimension
+        self.imageShape = imageShape
+        let pixels = Shape.count(imageShape)
+        // Registration order is the seed's attribute order, which fixes the state dict's order.
+        linear1 = Linear(latentDimension, 128, using: &rng)
+        linear2 = Linear(128, 256, using: &rng)
+        bn2 = BatchNorm1d(256, eps: 0.8)
+        linear3 = Linear(256, 512, using: &rng)
+        bn3 = BatchNorm1d(512, eps: 0.8)
+        linear4 = Linear(512, 1024, using: &rng)
+        bn4 = BatchNorm1d(1024, eps: 0.8)
+        linear5 = Linear(1024, pixels, using: &rng)
+        super.init()
+        registerModule("linear1", linear1)
+        registerModule("linear2", linear2)
+        registerModule("bn2", bn2)
+        registerModule("linear3", linear3)
+        registerModule("bn3", bn3)
+        registerModule("linear4", linear4)
+        registerModule("bn4", bn4)
+        registerModule("linear5", linear5)
+    }
+
+    public override func forward(_ z: Tensor) -> Tensor {
+        var h = linear1(z).leakyReLU(negativeSlope: negativeSlope)
+        h = bn2(linear2(h)).leakyReLU(negativeSlope: negativeSlope)
+        h = bn3(linear3(h)).leakyReLU(negativeSlope: negativeSlope)
+        h = bn4(linear4(h)).leakyReLU(negativeSlope: negativeSlope)
+        return linear5(h).tanh().reshaped([z.shape[0]] + imageShape)
+    }
+}
+
+/// The seed script's MLP critic ("Discriminator"): 784 → 512 → 256 → 1 with LeakyReLU 0.2 and
+/// no normalisation (BatchNorm would couple the samples the gradient penalty treats apart).
+public final class SeedCritic: Module {
+    public let linear1, linear2, linear3: Linear
+    public let negativeSlope: Float = 0.2
+
+    public init(inputSize: Int = 784, using rng: inout RandomGenerator) {
+        linear1 = Linear(inputSize, 512, using: &rng)
+        linear2 = Linear(512, 256, using: &rng)
+        linear3 = Linear(256, 1, using: &rng)
+        super.init()
+        registerModule("linear1", linear1)
+        registerModule("linear2", linear2)
+        registerModule("linear3", linear3)
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        var h = linear1(x.flattened()).leakyReLU(negativeSlope: negativeSlope)
+        h = linear2(h).leakyReLU(negativeSlope: negativeSlope)
+        return linear3(h)
+    }
+}

@@ -1,0 +1,92 @@
+import WGANEngine
+
+/// Batch normalisation over the batch axis of [N, C] inputs, as PyTorch's `nn.BatchNorm1d`.
+///
+/// Training mode normalises with the batch's mean and biased variance and moves the running
+/// statistics towards the batch's mean and *unbiased* variance by `momentum`; evaluation mode
+/// normalises with the running statistics.
+public final class BatchNorm1d: Module {
+    public let weight: Tensor
+    public let bias: Tensor
+    public let runningMean: Tensor
+    public let runningVar: Tensor
+    public let numBatchesTracked = Counter()
+    public let eps: Float
+    public let momentum: Float
+
+    /// Note: PyTorch's positional order is (features, eps, momentum), so the seed's
+    /// `BatchNorm1d(256, 0.8)` sets eps = 0.8.
+    public init(_ features: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
+        self.eps = eps
+        self.momentum = momentum
+        weight = Tensor.ones([features]).requiringGrad()
+        bias = Tensor.zeros([features]).requiringGrad()
+        runningMean = Tensor.zeros([features])
+        runningVar = Tensor.ones([features])
+        super.init()
+        registerParameter("weight", weight)
+        registerParameter("bias", bias)
+        registerBuffer("running_mean", runningMean)
+        registerBuffer("running_var", runningVar)
+        registerCounter("num_batches_tracked", numBatchesTracked)
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        precondition(input.rank == 2 && input.shape[1] == weight.count,
+                     "BatchNorm1d(\(weight.count)) needs [N, \(weight.count)] input, not \(input.shape)")
+        guard isTraining else {
+            let scale = weight / (runningVar.detached() + eps).sqrt()
+            return (input - runningMean.detached()) * scale + bias
+        }
+        let n = input.shape[0]
+        precondition(n > 1, "BatchNorm1d in training mode needs more than one sample per batch")
+        let mean = input.mean(axes: [0], keepDims: true)
+        let centered = input - mean
+        let variance = centered.square().mean(axes: [0], keepDims: true)
+        let normalized = centered / (variance + eps).sqrt()
+        updateRunningStatistics(mean: mean, biasedVariance: variance, count: n)
+        return normalized * weight + bias
+    }
+
+    private func updateRunningStatistics(mean: Tensor, biasedVariance: Tensor, count n: Int) {
+        let m = momentum, unbias = Float(n) / Float(n - 1)
+        let rm = runningMean.storage.pointer, rv = runningVar.storage.pointer
+        let bm = mean.storage.pointer, bv = biasedVariance.storage.pointer
+        for i in 0..<runningMean.count {
+            rm[i] = (1 - m) * rm[i] + m * bm[i]
+            rv[i] = (1 - m) * rv[i] + m * bv[i] * unbias
+        }
+        numBatchesTracked.value += 1
+    }
+}
+
+/// Normalisation over the trailing `normalizedShape` axes of each sample, as `nn.LayerNorm`.
+public final class LayerNorm: Module {
+    public let weight: Tensor?
+    public let bias: Tensor?
+    public let normalizedShape: [Int]
+    public let eps: Float
+
+    public init(_ normalizedShape: [Int], eps: Float = 1e-5, elementwiseAffine: Bool = true) {
+        self.normalizedShape = normalizedShape
+        self.eps = eps
+        weight = elementwiseAffine ? Tensor.ones(normalizedShape).requiringGrad() : nil
+        bias = elementwiseAffine ? Tensor.zeros(normalizedShape).requiringGrad() : nil
+        super.init()
+        if let weight, let bias {
+            registerParameter("weight", weight)
+            registerParameter("bias", bias)
+        }
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        precondition(Array(input.shape.suffix(normalizedShape.count)) == normalizedShape,
+                     "LayerNorm(\(normalizedShape)) got input \(input.shape)")
+        let axes = Array((input.rank - normalizedShape.count)..<input.rank)
+        let centered = input - input.mean(axes: axes, keepDims: true)
+        let variance = centered.square().mean(axes: axes, keepDims: true)
+        let normalized = centered / (variance + eps).sqrt()
+        guard let weight, let bias else { return normalized }
+        return normalized * weight + bias
+    }
+}
