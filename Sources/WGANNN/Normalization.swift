@@ -40,12 +40,9 @@ public final class BatchNorm1d: Module {
         }
         let n = input.shape[0]
         precondition(n > 1, "BatchNorm1d in training mode needs more than one sample per batch")
-        let mean = input.mean(axes: [0], keepDims: true)
-        let centered = input - mean
-        let variance = centered.square().mean(axes: [0], keepDims: true)
-        let normalized = centered / (variance + eps).sqrt()
+        let (output, mean, variance) = input.batchNorm(weight: weight, bias: bias, eps: eps)
         updateRunningStatistics(mean: mean, biasedVariance: variance, count: n)
-        return normalized * weight + bias
+        return output
     }
 
     private func updateRunningStatistics(mean: Tensor, biasedVariance: Tensor, count n: Int) {

@@ -1,4 +1,5 @@
 import CBLASRuntime
+import Dispatch
 
 /// OpenBLAS, loaded at first use with the fastest kernel this CPU can run (see CBLASRuntime).
 public enum BLAS {
@@ -30,12 +31,49 @@ public enum BLAS {
     }
 
     /// Row-major C = alpha·op(A)·op(B) + beta·C, op(A) being [m, k] and op(B) [k, n].
+    /// The shape of one single-precision product, as recorded by `recordingProducts`.
+    public struct ProductShape: Hashable, Sendable {
+        public let transA: Bool, transB: Bool, m: Int, n: Int, k: Int
+        public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+    }
+
+    // Set only while `recordingProducts` runs; read by every sgemm (one predictable branch).
+    nonisolated(unsafe) private static var recorder: [ProductShape]?
+
+    /// Runs `body` and returns the shapes of the matrix products it performed, in order, so a
+    /// benchmark can count a step's FLOPs and time the same products on their own.
+    public static func recordingProducts(_ body: () throws -> Void) rethrows -> [ProductShape] {
+        recorder = []
+        defer { recorder = nil }
+        try body()
+        return recorder ?? []
+    }
+
+    /// Times `shapes` run back to back on scratch buffers; returns seconds per pass.
+    public static func timeProducts(_ shapes: [ProductShape], repetitions: Int) -> Double {
+        let largest = shapes.reduce(1) { max($0, $1.m * $1.k, $1.k * $1.n, $1.m * $1.n) }
+        let a = TensorStorage(count: largest, repeating: 0.5), b = TensorStorage(count: largest, repeating: 0.25)
+        let c = TensorStorage(count: largest, repeating: 0)
+        func pass() {
+            for s in shapes {
+                sgemm(transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k,
+                      a: a.pointer, lda: s.transA ? s.m : s.k, b: b.pointer, ldb: s.transB ? s.k : s.n,
+                      c: c.pointer, ldc: s.n)
+            }
+        }
+        pass()
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<repetitions { pass() }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(repetitions)
+    }
+
     @inline(__always)
     static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        if recorder != nil { recorder!.append(ProductShape(transA: transA, transB: transB, m: m, n: n, k: k)) }
         wgan_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

@@ -1,4 +1,4 @@
-/// Matrix products on OpenBLAS, and layers' affine map built on them.
+/// Matrix products on OpenBLAS.
 extension Tensor {
     /// op(self) · op(other) for 2-D tensors, op being an optional transpose (no copy is made:
     /// the transpose is a flag to sgemm).
@@ -42,11 +42,5 @@ extension Tensor {
             }
             return [dA, dB]
         }
-    }
-
-    /// x·Wᵀ + b with PyTorch's layout (W is [out, in]).
-    public func linear(weight: Tensor, bias: Tensor?) -> Tensor {
-        let product = matmul(weight, transposeOther: true)
-        return bias.map { product + $0 } ?? product
     }
 }
