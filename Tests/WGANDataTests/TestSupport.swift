@@ -32,6 +32,28 @@ extension XCTestCase {
     }
 }
 
+/// Builds unsigned-byte IDX files.
+enum IDXBuilder {
+    static func bytes(dimensions: [Int], payload: [UInt8], magic: UInt32? = nil) -> [UInt8] {
+        var out = bigEndian(magic ?? (0x0800 | UInt32(dimensions.count)))
+        for size in dimensions { out += bigEndian(UInt32(size)) }
+        return out + payload
+    }
+
+    static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
+    }
+
+    /// Writes an image file and a label file for `split` into `directory`.
+    static func writeSplit(_ split: ImageDataset.Split, in directory: URL, height: Int, width: Int,
+                           pixels: [UInt8], labels: [UInt8]) throws {
+        let images = bytes(dimensions: [labels.count, height, width], payload: pixels)
+        try Data(images).write(to: directory.appendingPathComponent(split.imagesFileName))
+        let labelFile = bytes(dimensions: [labels.count], payload: labels)
+        try Data(labelFile).write(to: directory.appendingPathComponent(split.labelsFileName))
+    }
+}
+
 /// Compresses `file` to `file.gz` with the system's `gzip`, removing the original.
 func gzipFile(_ file: URL) throws {
     let process = Process()
@@ -42,4 +64,12 @@ func gzipFile(_ file: URL) throws {
     guard process.terminationStatus == 0 else {
         throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
     }
+}
+
+/// `sha256sum`-style text for `files` in `directory`.
+func checksumLines(for files: [String], in directory: URL) throws -> String {
+    try files.map { name in
+        let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))
+        return SHA256.hex(SHA256.hash(bytes)) + "  " + name + "\n"
+    }.joined()
 }
