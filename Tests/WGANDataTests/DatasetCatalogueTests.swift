@@ -1,0 +1,98 @@
+import Foundation
+import XCTest
+@testable import WGANData
+
+final class DatasetCatalogueTests: XCTestCase {
+    func testNamesAndDescriptions() {
+        XCTAssertEqual(DatasetName(rawValue: "mnist"), .mnist)
+        XCTAssertEqual(DatasetName(rawValue: "fashion-mnist"), .fashionMNIST)
+        XCTAssertEqual(DatasetName.allCases.map(\.description), ["MNIST", "Fashion-MNIST"])
+    }
+
+    func testVendoredMNISTTestSplit() throws {
+        let dataset = try DatasetName.mnist.load(.test)
+        XCTAssertEqual(dataset.count, 10_000)
+        XCTAssertEqual(dataset.height, 28)
+        XCTAssertEqual(dataset.width, 28)
+        XCTAssertEqual(dataset.pixels.count, 10_000 * 784)
+        XCTAssertEqual(Array(dataset.labels.prefix(4)), [7, 2, 1, 0])
+        XCTAssertEqual(dataset.pixels.min(), -1)
+        XCTAssertEqual(dataset.pixels.max(), 1)
+        // The first image's corner is background.
+        XCTAssertEqual(dataset.pixels[0], -1)
+        // Every label is a digit and each digit appears.
+        XCTAssertEqual(Set(dataset.labels), Set(0...9))
+    }
+
+    func testVendoredMNISTChecksumsCoverEveryFile() throws {
+        let directory = try DatasetName.mnist.defaultDirectory()
+        let sums = try XCTUnwrap(SHA256Sums.load(in: directory))
+        let split = ImageDataset.Split.self
+        XCTAssertEqual(Set(sums.digests.keys), Set(split.allCases.flatMap {
+            [$0.imagesFileName + ".gz", $0.labelsFileName + ".gz"]
+        }))
+        XCTAssertEqual(sums.digests["t10k-labels-idx1-ubyte.gz"],
+                       "b91679a0acfe4ba0e50a2437a903084cba1f5f92592b016a25a7dfd00455798b")
+        // Loading verifies them: a copy with one listed digest changed must fail.
+        let copy = try makeTemporaryDirectory()
+        for name in sums.digests.keys where name.hasPrefix("t10k") {
+            try FileManager.default.copyItem(at: directory.appendingPathComponent(name),
+                                             to: copy.appendingPathComponent(name))
+        }
+        let wrong = String(repeating: "f", count: 64)
+        let text = "\(wrong)  t10k-labels-idx1-ubyte.gz\n"
+        try text.write(to: copy.appendingPathComponent("SHA256SUMS"), atomically: true, encoding: .utf8)
+        assertThrows(.checksumMismatch(path: copy.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path,
+                                       expected: wrong, actual: sums.digests["t10k-labels-idx1-ubyte.gz"]!)) {
+            try ImageDataset.load(directory: copy, split: .test)
+        }
+    }
+
+    func testVendoredMNISTTrainSplitFiles() throws {
+        // Scaling all 47 M train pixels takes about 3 s in a debug build, so this reads the files
+        // without scaling: checksums, gzip, IDX header and length are all still checked.
+        let directory = try DatasetName.mnist.defaultDirectory()
+        let sums = try SHA256Sums.load(in: directory)
+        let split = ImageDataset.Split.train
+        let images = try IDXFile.read(at: directory.appendingPathComponent(split.imagesFileName + ".gz"),
+                                      rank: 3, checksums: sums)
+        XCTAssertEqual(images.dimensions, [60_000, 28, 28])
+        let labels = try IDXFile.read(at: directory.appendingPathComponent(split.labelsFileName + ".gz"),
+                                      rank: 1, checksums: sums)
+        XCTAssertEqual(labels.dimensions, [60_000])
+        XCTAssertEqual(Array(labels.elements.prefix(3)), [5, 0, 4])
+    }
+
+    func testFashionMNISTTestSplit() throws {
+        let directory = DatasetName.fashionMNISTSystemDirectory
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: directory.path),
+                          "apt-get install dataset-fashion-mnist to run this test")
+        XCTAssertEqual(try DatasetName.fashionMNIST.defaultDirectory(), directory)
+        let dataset = try DatasetName.fashionMNIST.load(.test)
+        XCTAssertEqual(dataset.count, 10_000)
+        XCTAssertEqual(dataset.height, 28)
+        XCTAssertEqual(dataset.width, 28)
+        XCTAssertEqual(Array(dataset.labels.prefix(4)), [9, 2, 1, 1])
+        XCTAssertEqual(dataset.pixels.min(), -1)
+        XCTAssertEqual(dataset.pixels.max(), 1)
+    }
+
+    func testMissingDatasetSaysHowToInstallIt() throws {
+        let absent = try makeTemporaryDirectory().appendingPathComponent("fashion-mnist")
+        let remedy = "run `apt-get install dataset-fashion-mnist` or pass --data-dir"
+        assertThrows(.datasetNotInstalled(dataset: "Fashion-MNIST", directory: absent.path, remedy: remedy)) {
+            try DatasetName.fashionMNIST.installedDirectory(absent, remedy: remedy)
+        }
+        XCTAssertEqual(
+            DataError.datasetNotInstalled(dataset: "Fashion-MNIST", directory: "/x", remedy: remedy).description,
+            "Fashion-MNIST is not installed at /x: run `apt-get install dataset-fashion-mnist` or pass --data-dir")
+    }
+
+    func testExplicitDirectoryOverridesTheDefault() throws {
+        let directory = try makeTemporaryDirectory()
+        try IDXBuilder.writeSplit(.train, in: directory, height: 1, width: 2, pixels: [0, 255], labels: [4])
+        let dataset = try DatasetName.fashionMNIST.load(.train, from: directory)
+        XCTAssertEqual(dataset.pixels, [-1, 1])
+        XCTAssertEqual(dataset.labels, [4])
+    }
+}
