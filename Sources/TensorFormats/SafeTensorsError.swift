@@ -1,7 +1,7 @@
 /// Everything that can go wrong reading, building or writing a safetensors file.
 ///
 /// Each description is one line naming the tensor (and, through `inFile`, the file) and the problem.
-public indirect enum SafeTensorsError: Error, Equatable, Sendable, CustomStringConvertible {
+public indirect enum SafeTensorsError: Error, Equatable, Sendable, CustomStringConvertible, FileFormatError {
     // The file as a whole.
     case cannotRead(path: String, reason: String)
     case cannotWrite(path: String, reason: String)

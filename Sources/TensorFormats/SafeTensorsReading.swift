@@ -16,17 +16,7 @@ extension SafeTensors {
     /// Reads and fully validates a safetensors file; a problem with its contents is reported as
     /// `.inFile(path:, problem)`.
     public init(contentsOf url: URL) throws(SafeTensorsError) {
-        let data: Data
-        do {
-            data = try FileAccess.contents(of: url)
-        } catch {
-            throw .cannotRead(path: url.path, reason: error.reason)
-        }
-        do {
-            try self.init(data: data)
-        } catch {
-            throw .inFile(path: url.path, error)
-        }
+        self = try FileAccess.decodeFile(url) { data throws(SafeTensorsError) in try SafeTensors(data: data) }
     }
 
     private static func parse(_ bytes: UnsafeRawBufferPointer) throws(SafeTensorsError) -> SafeTensors {

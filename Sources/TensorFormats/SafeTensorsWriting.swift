@@ -28,11 +28,7 @@ extension SafeTensors {
     /// Writes `encoded()` to `url` atomically: a crash or failure leaves either the previous file or the
     /// complete new one, and on failure no temporary file behind.
     public func write(to url: URL) throws(SafeTensorsError) {
-        do {
-            try FileAccess.writeAtomically(encoded(), to: url)
-        } catch {
-            throw .cannotWrite(path: url.path, reason: error.reason)
-        }
+        try FileAccess.writeAtomically(encoded(), to: url, as: SafeTensorsError.self)
     }
 
     private func headerJSON(for ordered: [Entry]) -> String {
