@@ -35,7 +35,8 @@ enum FileAccess {
     /// temporary file is removed and an existing file at `url` is untouched.
     static func writeAtomically(_ data: Data, to url: URL) throws(FileAccessFailure) {
         let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
+        // Not derived from the target's name, which may already be as long as a file name can be.
+        let temporary = folder.appendingPathComponent(".tensorformats-\(UUID().uuidString).partial")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .fromErrno("cannot create \(temporary.path)") }
         var failure: FileAccessFailure?
