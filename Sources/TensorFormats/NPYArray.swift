@@ -25,10 +25,7 @@ public struct NPYArray: Equatable, Sendable {
 
     /// Reads the bytes of a `.npy` file.
     public init(data: Data) throws(NPYError) {
-        let parsed = data.withUnsafeBytes { bytes in
-            Result { () throws(NPYError) in try Self.parse(bytes) }
-        }
-        self = try parsed.get()
+        self = try data.decode(with: Self.parse)
     }
 
     /// Reads a `.npy` file; a problem with its contents is reported as `.inFile(path:, problem)`.

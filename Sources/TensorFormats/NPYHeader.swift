@@ -70,14 +70,10 @@ private struct PythonLiteralScanner {
     mutating func dictionary() throws(NPYError) -> [(key: String, value: PythonLiteral)] {
         try expect("{")
         var members: [(key: String, value: PythonLiteral)] = []
-        while !consume("}") {
-            let key = try string()
-            try expect(":")
-            members.append((key, try value()))
-            if !consume(",") {
-                try expect("}")
-                break
-            }
+        try commaSeparated(until: "}") { scanner throws(NPYError) in
+            let key = try scanner.string()
+            try scanner.expect(":")
+            members.append((key, try scanner.value()))
         }
         return members
     }
@@ -94,20 +90,33 @@ private struct PythonLiteralScanner {
     private mutating func integerTuple() throws(NPYError) -> [Int] {
         try expect("(")
         var integers: [Int] = []
-        while !consume(")") {
-            skipWhitespace()
-            let start = position
-            while let byte = peek(), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { position += 1 }
-            let digits = String(decoding: text[start..<position], as: UTF8.self)
-            guard !digits.isEmpty else { throw failure("expected a non-negative integer in the shape") }
-            guard let integer = Int(digits) else { throw .malformedHeader(reason: "shape dimension \(digits) is too large") }
-            integers.append(integer)
-            if !consume(",") {
-                try expect(")")
-                break
-            }
+        try commaSeparated(until: ")") { scanner throws(NPYError) in
+            integers.append(try scanner.nonNegativeInteger())
         }
         return integers
+    }
+
+    private mutating func nonNegativeInteger() throws(NPYError) -> Int {
+        skipWhitespace()
+        let start = position
+        while let byte = peek(), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { position += 1 }
+        let digits = String(decoding: text[start..<position], as: UTF8.self)
+        guard !digits.isEmpty else { throw failure("expected a non-negative integer in the shape") }
+        guard let integer = Int(digits) else { throw .malformedHeader(reason: "shape dimension \(digits) is too large") }
+        return integer
+    }
+
+    /// Items up to `close`, separated by commas, with the trailing comma Python allows.
+    private mutating func commaSeparated(
+        until close: Unicode.Scalar, _ item: (inout PythonLiteralScanner) throws(NPYError) -> Void
+    ) throws(NPYError) {
+        while !consume(close) {
+            try item(&self)
+            if !consume(",") {
+                try expect(close)
+                return
+            }
+        }
     }
 
     /// A string in single or double quotes, without escapes (NumPy never writes any in these keys and values).

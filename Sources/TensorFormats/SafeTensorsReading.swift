@@ -7,10 +7,7 @@ extension SafeTensors {
 
     /// Reads and fully validates the bytes of a safetensors file; entries come in header order.
     public init(data: Data) throws(SafeTensorsError) {
-        let parsed = data.withUnsafeBytes { bytes in
-            Result { () throws(SafeTensorsError) in try Self.parse(bytes) }
-        }
-        self = try parsed.get()
+        self = try data.decode(with: Self.parse)
     }
 
     /// Reads and fully validates a safetensors file; a problem with its contents is reported as
