@@ -69,6 +69,18 @@ final class SafeTensorsRoundTripTests: XCTestCase {
         XCTAssertEqual(headerLength % 8, 0, "the header is padded so that the buffer starts 8-byte aligned")
     }
 
+    func testNamesAreOrderedByTheirUTF8Bytes() throws {
+        // Swift's `<` compares normalized text and would put "éa" first; the reference compares bytes, and
+        // "e" + combining accent (0x65 …) comes before precomposed "é" (0xC3 …).
+        let decomposed = "e\u{301}x", precomposed = "\u{e9}a"
+        var tensors = SafeTensors()
+        try tensors.set(precomposed, floats: [1], shape: [1])
+        try tensors.set(decomposed, floats: [2], shape: [1])
+        try tensors.set("Z", floats: [3], shape: [1])
+        let names = try roundTripped(tensors).names
+        XCTAssertEqual(names.map { Array($0.unicodeScalars) }, ["Z", decomposed, precomposed].map { Array($0.unicodeScalars) })
+    }
+
     func testEmptyValueRoundTrips() throws {
         let read = try roundTripped(SafeTensors())
         XCTAssertEqual(read.names, [])
