@@ -1,0 +1,37 @@
+import Foundation
+
+/// The file-level cases each format's error has, so that reading and writing files is written once.
+protocol FileFormatError: Error {
+    static func cannotRead(path: String, reason: String) -> Self
+    static func cannotWrite(path: String, reason: String) -> Self
+    /// A problem with the contents of the file at `path`.
+    static func inFile(path: String, _ problem: Self) -> Self
+}
+
+extension FileAccess {
+    /// Reads the file at `url` and decodes it, naming the file in any error.
+    static func decodeFile<Value, Failure: FileFormatError>(
+        _ url: URL, _ decode: (Data) throws(Failure) -> Value
+    ) throws(Failure) -> Value {
+        let data: Data
+        do {
+            data = try contents(of: url)
+        } catch {
+            throw .cannotRead(path: url.path, reason: error.reason)
+        }
+        do {
+            return try decode(data)
+        } catch {
+            throw .inFile(path: url.path, error)
+        }
+    }
+
+    /// `writeAtomically(_:to:)`, with a failure reported as the format's error.
+    static func writeAtomically<Failure: FileFormatError>(_ data: Data, to url: URL, as _: Failure.Type) throws(Failure) {
+        do {
+            try writeAtomically(data, to: url)
+        } catch {
+            throw .cannotWrite(path: url.path, reason: error.reason)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// A float32 array in NumPy's `.npy` format, C (row-major) order.
+///
+/// Reads format versions 1.0 and 2.0 with dtype `'<f4'`, or `'<f8'` with each value rounded to the
+/// nearest `Float` (so a float64 file loses precision, and values beyond `Float`'s range become
+/// infinities). Writes `'<f4'` exactly as `numpy.save` does: version 1.0 unless the header needs 2.0,
+/// header padded so that the data starts at a multiple of 64 bytes.
+///
+/// Every throwing member throws `NPYError`; nothing traps on bad input.
+public struct NPYArray: Equatable, Sendable {
+    /// Dimensions, outermost first; `[]` is a scalar (one value).
+    public let shape: [Int]
+    /// The values in row-major order.
+    public let values: [Float]
+
+    private static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
+
+    /// An array of `shape`; `values.count` must be its element count.
+    public init(shape: [Int], values: [Float]) throws(NPYError) {
+        guard ElementCount.of(shape) == values.count else { throw .countMismatch(shape: shape, count: values.count) }
+        self.shape = shape
+        self.values = values
+    }
+
+    /// Reads the bytes of a `.npy` file.
+    public init(data: Data) throws(NPYError) {
+        self = try data.decode(with: Self.parse)
+    }
+
+    /// Reads a `.npy` file; a problem with its contents is reported as `.inFile(path:, problem)`.
+    public init(contentsOf url: URL) throws(NPYError) {
+        self = try FileAccess.decodeFile(url) { data throws(NPYError) in try NPYArray(data: data) }
+    }
+
+    /// The bytes of the `.npy` file for this array.
+    public func encoded() -> Data {
+        let dictionary = Array(NPYHeader(descr: "<f4", fortranOrder: false, shape: shape).literal.utf8)
+        // NumPy's rule, followed so that the bytes are the ones `numpy.save` writes: spare spaces so that the
+        // first dimension can grow to 21 digits in place, then more spaces and a newline so that the data
+        // starts at a multiple of 64 bytes (an already aligned header still gets 64 more spaces).
+        let growthSpaces = shape.first.map { max(0, 21 - String($0).count) } ?? 0
+        func headerLength(lengthFieldSize: Int) -> Int {
+            let unpadded = dictionary.count + growthSpaces + 1
+            return unpadded + 64 - (Self.magic.count + 2 + lengthFieldSize + unpadded) % 64
+        }
+        let fitsVersion1 = headerLength(lengthFieldSize: 2) <= Int(UInt16.max)
+        let length = headerLength(lengthFieldSize: fitsVersion1 ? 2 : 4)
+
+        var data = Data(Self.magic)
+        if fitsVersion1 {
+            data.append(contentsOf: [1, 0])
+            withUnsafeBytes(of: UInt16(length).littleEndian) { data.append(contentsOf: $0) }
+        } else {
+            data.append(contentsOf: [2, 0])
+            withUnsafeBytes(of: UInt32(length).littleEndian) { data.append(contentsOf: $0) }
+        }
+        data.append(contentsOf: dictionary)
+        data.append(contentsOf: repeatElement(UInt8(ascii: " "), count: length - dictionary.count - 1))
+        data.append(UInt8(ascii: "\n"))
+        data.append(LittleEndianBytes.encode(values))
+        return data
+    }
+
+    /// Writes `encoded()` to `url` atomically: a crash or failure leaves either the previous file or the
+    /// complete new one, and on failure no temporary file behind.
+    public func write(to url: URL) throws(NPYError) {
+        try FileAccess.writeAtomically(encoded(), to: url, as: NPYError.self)
+    }
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer) throws(NPYError) -> NPYArray {
+        guard bytes.starts(with: magic) else { throw .notNPY }
+        guard bytes.count >= magic.count + 2 else { throw .truncatedHeader(expectedBytes: magic.count + 2, availableBytes: bytes.count) }
+        let (major, minor) = (bytes[magic.count], bytes[magic.count + 1])
+        let lengthFieldStart = magic.count + 2
+        let lengthFieldSize: Int
+        switch (major, minor) {
+        case (1, 0): lengthFieldSize = 2
+        case (2, 0): lengthFieldSize = 4
+        default: throw .unsupportedVersion(major: major, minor: minor)
+        }
+        let headerStart = lengthFieldStart + lengthFieldSize
+        guard bytes.count >= headerStart else { throw .truncatedHeader(expectedBytes: headerStart, availableBytes: bytes.count) }
+        let headerLength = lengthFieldSize == 2
+            ? Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: lengthFieldStart, as: UInt16.self)))
+            : Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: lengthFieldStart, as: UInt32.self)))
+        let dataStart = headerStart + headerLength
+        guard bytes.count >= dataStart else { throw .truncatedHeader(expectedBytes: dataStart, availableBytes: bytes.count) }
+
+        let header = try NPYHeader(parsing: Array(bytes[headerStart..<dataStart]))
+        let elementSize: Int
+        switch header.descr {
+        case "<f4": elementSize = 4
+        case "<f8": elementSize = 8
+        default: throw .unsupportedDType(header.descr)
+        }
+        guard !header.fortranOrder else { throw .fortranOrder }
+        guard let byteCount = ElementCount.byteCount(of: header.shape, elementSize: elementSize) else {
+            throw .sizeOverflow(shape: header.shape)
+        }
+        let available = bytes.count - dataStart
+        guard available >= byteCount else { throw .truncatedData(expectedBytes: byteCount, availableBytes: available) }
+        guard available == byteCount else { throw .trailingData(expectedBytes: byteCount, availableBytes: available) }
+
+        let payload = UnsafeRawBufferPointer(rebasing: bytes[dataStart...])
+        let values = elementSize == 4
+            ? LittleEndianBytes.decode(payload, as: Float.self)
+            : LittleEndianBytes.decode(payload, as: Double.self).map(Float.init)
+        return try NPYArray(shape: header.shape, values: values)
+    }
+}
