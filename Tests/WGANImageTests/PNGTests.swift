@@ -105,16 +105,16 @@ final class PNGTests: TemporaryFolderTestCase {
         expectImageError(try PNGReader.read(from: folder), \.isFileSystem)
     }
 
-    /// Cross-checks the pixels with an independent decoder when the machine has Pillow.
+    /// Cross-checks the pixels with an independent decoder: Debian's Pillow (python3-pil, which
+    /// scripts/setup installs) under the system python.
     func testPillowDecodesTheSamePixels() throws {
         let file = path("pillow.png")
         let bitmap = try randomBitmap(width: 9, height: 6, channels: 3, seed: 5)
         try PNGWriter.write(bitmap, to: file)
         let script = "import sys; from PIL import Image; im = Image.open(sys.argv[1]); "
             + "print(im.mode, im.size[0], im.size[1]); print(im.tobytes().hex())"
-        guard let output = runPython(script, arguments: [file]) else {
-            throw XCTSkip("python3 with Pillow is not available")
-        }
+        let output = try XCTUnwrap(runPython(script, arguments: [file]),
+                                   "/usr/bin/python3 with Pillow is missing: run scripts/setup")
         let lines = output.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "RGB 9 6")
         XCTAssertEqual(lines.last, bitmap.pixels.map { String(format: "%02x", $0) }.joined())
@@ -124,11 +124,11 @@ final class PNGTests: TemporaryFolderTestCase {
         haystack.indices.dropLast(needle.count).first { haystack[$0..<$0 + needle.count].elementsEqual(needle) }
     }
 
-    /// The standard output of `python3 -c script`, or nil when python3 or Pillow is missing.
+    /// The standard output of `/usr/bin/python3 -c script`, or nil when python3 or Pillow is missing.
     private func runPython(_ script: String, arguments: [String]) -> String? {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import PIL"]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", "import PIL"]
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }
         process.waitUntilExit()
@@ -136,7 +136,7 @@ final class PNGTests: TemporaryFolderTestCase {
 
         let run = Process()
         run.executableURL = process.executableURL
-        run.arguments = ["python3", "-c", script] + arguments
+        run.arguments = ["-c", script] + arguments
         let pipe = Pipe()
         run.standardOutput = pipe
         guard (try? run.run()) != nil else { return nil }
