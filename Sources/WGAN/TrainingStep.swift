@@ -23,6 +23,10 @@ public final class WGANGPStep {
     public let criticOptimizer: Optimizer
     public let lambda: Float
     public let penalty: GradientPenalty
+    /// The generator's recorded forward pass from the last critic step. The seed's loop runs
+    /// G(z) in the critic step and again, with the same z and unchanged parameters, in the
+    /// generator step; the second result is the first to the bit, so it is reused.
+    private var lastGeneration: (z: Tensor, output: Tensor, training: Bool)?
 
     public init(generator: Module, critic: Module, generatorOptimizer: Optimizer, criticOptimizer: Optimizer,
                 lambda: Float = 10, penaltyNorm: PenaltyNorm = .sample) {
@@ -39,10 +43,16 @@ public final class WGANGPStep {
     /// as the seed's `G(z).detach()` does).
     @discardableResult
     public func criticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult {
-        let fake = withoutGrad { generator(z) }
+        let generated = generator(z)
+        lastGeneration = (z, generated, generator.isTraining)
+        let fake = generated.detached()
         let (gp, inputGradient) = penalty(critic: critic.callAsFunction,
                                           interpolates: GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha))
-        let criticReal = critic(real), criticFake = critic(fake)
+        // Real and fake go through the critic as one batch: one larger product per layer instead
+        // of two (the critic has no BatchNorm, so each row is still scored on its own).
+        let n = real.shape[0]
+        let scores = critic(Tensor.concatenate([real, fake]))
+        let criticReal = scores.rows(0..<n), criticFake = scores.rows(n..<(2 * n))
         let loss = -criticReal.mean() + criticFake.mean() + gp * lambda
         criticOptimizer.zeroGrad()
         assignGradients(of: loss, to: criticOptimizer)
@@ -54,12 +64,23 @@ public final class WGANGPStep {
     /// One generator update on latent batch `z`; returns the generator loss.
     @discardableResult
     public func generatorStep(z: Tensor) -> Float {
-        let loss = -critic(generator(z)).mean()
+        let loss = -critic(generation(for: z)).mean()
         generatorOptimizer.zeroGrad()
         // Only the generator's gradients: the critic's weight gradients would be thrown away.
         assignGradients(of: loss, to: generatorOptimizer)
         generatorOptimizer.step()
         return loss.item
+    }
+
+    /// G(z), reusing the critic step's forward pass when it was for the same z in the same mode,
+    /// with BatchNorm's running statistics updated as a second pass would have.
+    private func generation(for z: Tensor) -> Tensor {
+        defer { lastGeneration = nil }
+        guard let last = lastGeneration, last.z === z, last.training == generator.isTraining else { return generator(z) }
+        for batchNorm in generator.modules.compactMap({ $0 as? BatchNorm1d }) where generator.isTraining {
+            batchNorm.repeatLastStatisticsUpdate()
+        }
+        return last.output
     }
 
     private func assignGradients(of loss: Tensor, to optimizer: Optimizer) {

@@ -67,6 +67,11 @@ open class Module {
 
     public var parameters: [Tensor] { namedParameters.map(\.tensor) }
 
+    /// This module and all its descendants, depth first.
+    public var modules: [Module] {
+        [self] + ownChildren.flatMap(\.module.modules)
+    }
+
     /// Every entry of the state dict, in PyTorch's order: for each module its parameters, then
     /// its buffers, then its children.
     public var stateDict: [(name: String, value: StateValue)] {

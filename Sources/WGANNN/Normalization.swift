@@ -41,8 +41,21 @@ public final class BatchNorm1d: Module {
         let n = input.shape[0]
         precondition(n > 1, "BatchNorm1d in training mode needs more than one sample per batch")
         let (output, mean, variance) = input.batchNorm(weight: weight, bias: bias, eps: eps)
+        lastBatchStatistics = (mean, variance, n)
         updateRunningStatistics(mean: mean, biasedVariance: variance, count: n)
         return output
+    }
+
+    /// The batch statistics of the last training-mode forward pass.
+    private var lastBatchStatistics: (mean: Tensor, variance: Tensor, count: Int)?
+
+    /// Applies the last forward pass's running-statistics update once more, exactly as running
+    /// that forward pass again would. For callers that reuse a forward pass where PyTorch code
+    /// computes the same one twice (the seed's generator runs G(z) in the critic step and again
+    /// in the generator step).
+    public func repeatLastStatisticsUpdate() {
+        guard let (mean, variance, n) = lastBatchStatistics else { return }
+        updateRunningStatistics(mean: mean, biasedVariance: variance, count: n)
     }
 
     private func updateRunningStatistics(mean: Tensor, biasedVariance: Tensor, count n: Int) {

@@ -2,7 +2,7 @@
 enum Reduction {
     /// Sum over one axis: [outer, n, inner] → [outer, inner].
     static func sum(_ x: TensorStorage, outer: Int, n: Int, inner: Int) -> TensorStorage {
-        let out = TensorStorage(count: outer * inner, repeating: 0)
+        let out = TensorStorage(uninitializedCount: outer * inner)
         let src = x.pointer, dst = out.pointer
         if inner == 1 {
             for o in 0..<outer {
@@ -13,12 +13,19 @@ enum Reduction {
                 dst[o] = Float(acc)
             }
         } else {
+            // Double accumulators: a column sum of terms that cancel in exact arithmetic (a bias
+            // gradient from −mean D(real) + mean D(fake)) then comes out exactly 0, as in
+            // PyTorch, instead of rounding noise that Adam would blow up to ±lr.
+            let acc = UnsafeMutablePointer<Double>.allocate(capacity: inner)
+            defer { acc.deallocate() }
             for o in 0..<outer {
-                let d = dst + o * inner
+                acc.initialize(repeating: 0, count: inner)
                 for k in 0..<n {
                     let s = src + (o * n + k) * inner
-                    for j in 0..<inner { d[j] += s[j] }
+                    for j in 0..<inner { acc[j] += Double(s[j]) }
                 }
+                let d = dst + o * inner
+                for j in 0..<inner { d[j] = Float(acc[j]) }
             }
         }
         return out

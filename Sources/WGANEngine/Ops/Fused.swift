@@ -19,7 +19,8 @@ extension Tensor {
     }
 
     /// x·Wᵀ + b in one product: the bias is written into the output first and sgemm adds to it.
-    /// Reference: `matmul(weight, transposeOther: true) + bias`.
+    /// Its backward is already made of differentiable ops (products and a sum), so it needs no
+    /// reference: dx = g·W, dW = gᵀ·x, db = Σ g over the batch.
     public func linear(weight: Tensor, bias: Tensor?) -> Tensor {
         guard let bias else { return matmul(weight, transposeOther: true) }
         precondition(rank == 2 && weight.rank == 2 && shape[1] == weight.shape[1] && bias.shape == [weight.shape[0]],
@@ -32,8 +33,7 @@ extension Tensor {
                        b: weight.storage.pointer, ldb: k, beta: 1, c: out.pointer, ldc: n)
         }
         let x = self
-        return .fused("linear", output: out, shape: [m, n], inputs: [x, weight, bias],
-                      reference: { $0[0].matmul($0[1], transposeOther: true) + $0[2] }) { g, needs in
+        return .result(out, shape: [m, n], op: "linear", inputs: [x, weight, bias]) { g, needs in
             [needs[0] ? g.matmul(weight) : nil,
              needs[1] ? g.matmul(x, transposeSelf: true) : nil,
              needs[2] ? g.sum(axes: [0]) : nil]
