@@ -46,19 +46,33 @@ public final class WGANGPStep {
         let generated = generator(z)
         lastGeneration = (z, generated, generator.isTraining)
         let fake = generated.detached()
-        let (gp, inputGradient) = penalty(critic: critic.callAsFunction,
-                                          interpolates: GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha))
-        // Real and fake go through the critic as one batch: one larger product per layer instead
-        // of two (the critic has no BatchNorm, so each row is still scored on its own).
+        let interpolates = GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha)
         let n = real.shape[0]
-        let scores = critic(Tensor.concatenate([real, fake]))
-        let criticReal = scores.rows(0..<n), criticFake = scores.rows(n..<(2 * n))
-        let loss = -criticReal.mean() + criticFake.mean() + gp * lambda
+        let parameters = criticOptimizer.parameters
+        // The loss has two independent parts, each differentiated to the critic's weights on
+        // its own: the penalty (with its double backward) and the Wasserstein estimate.
+        var gp = Tensor(scalar: 0), inputGradient = interpolates, penaltyGradients: [Tensor] = []
+        var criticReal = real, criticFake = fake, estimate = Tensor(scalar: 0), estimateGradients: [Tensor] = []
+        Parallel.branches({
+            (gp, inputGradient) = penalty(critic: critic.callAsFunction, interpolates: interpolates)
+            penaltyGradients = gradients(of: gp * lambda, withRespectTo: parameters)
+        }, {
+            // Real and fake go through the critic as one batch: one larger product per layer
+            // (the critic has no BatchNorm, so each row is still scored on its own).
+            let scores = critic(Tensor.concatenate([real, fake]))
+            criticReal = scores.rows(0..<n)
+            criticFake = scores.rows(n..<(2 * n))
+            estimate = criticFake.mean() - criticReal.mean()
+            estimateGradients = gradients(of: estimate, withRespectTo: parameters)
+        })
         criticOptimizer.zeroGrad()
-        assignGradients(of: loss, to: criticOptimizer)
+        for (parameter, (a, b)) in zip(parameters, zip(estimateGradients, penaltyGradients)) {
+            parameter.grad = withoutGrad { a + b }
+        }
         criticOptimizer.step()
+        let loss = estimate.item + lambda * gp.item
         return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
-                                inputGradient: inputGradient.detached(), penalty: gp.item, loss: loss.item)
+                                inputGradient: inputGradient.detached(), penalty: gp.item, loss: loss)
     }
 
     /// One generator update on latent batch `z`; returns the generator loss.

@@ -34,6 +34,21 @@ final class SeedParityTests: XCTestCase {
     func testBothPenaltyVariantsMatchPyTorch() throws {
         try runTwoSteps(variant: "flat", norm: .sample)
         try runTwoSteps(variant: "pixel", norm: .pixel)
+        assertEveryToleranceChecked()
+    }
+
+    /// The same on two threads, where the critic step differentiates its two parts concurrently.
+    func testTwoThreadsMatchPyTorch() throws {
+        let saved = (Parallel.threads, BLAS.threads)
+        Parallel.threads = 2
+        BLAS.threads = 2
+        defer { (Parallel.threads, BLAS.threads) = saved }
+        try runTwoSteps(variant: "flat", norm: .sample)
+        try runTwoSteps(variant: "pixel", norm: .pixel)
+        assertEveryToleranceChecked()
+    }
+
+    private func assertEveryToleranceChecked() {
         let unchecked = Set(tolerances.keys).subtracting(checked)
         XCTAssertTrue(unchecked.isEmpty, "tolerance keys not checked: \(unchecked.sorted())")
         XCTAssertEqual(checked.count, tolerances.count)

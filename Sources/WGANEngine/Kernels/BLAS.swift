@@ -1,5 +1,6 @@
 import CBLASRuntime
 import Dispatch
+import Synchronization
 
 /// OpenBLAS, loaded at first use with the fastest kernel this CPU can run (see CBLASRuntime).
 public enum BLAS {
@@ -38,7 +39,9 @@ public enum BLAS {
     }
 
     // Set only while `recordingProducts` runs; read by every sgemm (one predictable branch).
+    // Appends take the lock, since products may run on two threads at once.
     nonisolated(unsafe) private static var recorder: [ProductShape]?
+    private static let recorderLock = Mutex(())
 
     /// Runs `body` and returns the shapes of the matrix products it performed, in order, so a
     /// benchmark can count a step's FLOPs and time the same products on their own.
@@ -73,7 +76,9 @@ public enum BLAS {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        if recorder != nil { recorder!.append(ProductShape(transA: transA, transB: transB, m: m, n: n, k: k)) }
+        if recorder != nil {
+            recorderLock.withLock { _ in recorder?.append(ProductShape(transA: transA, transB: transB, m: m, n: n, k: k)) }
+        }
         wgan_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

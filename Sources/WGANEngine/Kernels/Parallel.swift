@@ -33,3 +33,22 @@ struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+extension Parallel {
+    /// Runs two independent computations, on two threads when `threads` allows, each then
+    /// giving OpenBLAS one thread (two products on two cores beat one product split across them
+    /// at these sizes). Each closure builds and differentiates its own graph; they may read the
+    /// same tensors but must not write shared state.
+    public static func branches(_ first: () -> Void, _ second: () -> Void) {
+        guard threads > 1 else { first(); second(); return }
+        let blasThreads = BLAS.threads
+        BLAS.threads = 1
+        defer { BLAS.threads = blasThreads }
+        withoutActuallyEscaping(first) { first in
+            withoutActuallyEscaping(second) { second in
+                let work = UncheckedSendable([first, second])
+                DispatchQueue.concurrentPerform(iterations: 2) { work.value[$0]() }
+            }
+        }
+    }
+}
