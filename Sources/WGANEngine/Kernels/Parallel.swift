@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Splits large elementwise loops across threads. Small loops run inline: waking a second
 /// thread costs a few microseconds, more than a pass over a few thousand floats.
@@ -35,15 +36,29 @@ struct UncheckedSendable<T>: @unchecked Sendable {
 }
 
 extension Parallel {
+    private static let activeBranches = Atomic<Int>(0)
+
+    /// `first()` and `second()` as a pair, computed with `branches`.
+    public static func both<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
+        var a: A?, b: B?
+        branches({ a = first() }, { b = second() })
+        return (a!, b!)
+    }
+
     /// Runs two independent computations, on two threads when `threads` allows, each then
     /// giving OpenBLAS one thread (two products on two cores beat one product split across them
     /// at these sizes). Each closure builds and differentiates its own graph; they may read the
     /// same tensors but must not write shared state.
     public static func branches(_ first: () -> Void, _ second: () -> Void) {
-        guard threads > 1 else { first(); second(); return }
+        // Inside a branch both cores are already busy: nest sequentially.
+        guard threads > 1, activeBranches.load(ordering: .relaxed) == 0 else { first(); second(); return }
+        activeBranches.add(1, ordering: .relaxed)
         let blasThreads = BLAS.threads
         BLAS.threads = 1
-        defer { BLAS.threads = blasThreads }
+        defer {
+            BLAS.threads = blasThreads
+            activeBranches.subtract(1, ordering: .relaxed)
+        }
         withoutActuallyEscaping(first) { first in
             withoutActuallyEscaping(second) { second in
                 let work = UncheckedSendable([first, second])

@@ -18,6 +18,13 @@ extension Tensor {
         }
     }
 
+    /// Both results when both are asked for, computed concurrently.
+    static func pair(_ first: (() -> Tensor)?, _ second: (() -> Tensor)?) -> (Tensor?, Tensor?) {
+        guard let first, let second else { return (first?(), second?()) }
+        let (a, b) = Parallel.both(first, second)
+        return (a, b)
+    }
+
     /// x·Wᵀ + b in one product: the bias is written into the output first and sgemm adds to it.
     /// Its backward is already made of differentiable ops (products and a sum), so it needs no
     /// reference: dx = g·W, dW = gᵀ·x, db = Σ g over the batch.
@@ -34,9 +41,11 @@ extension Tensor {
         }
         let x = self
         return .result(out, shape: [m, n], op: "linear", inputs: [x, weight, bias]) { g, needs in
-            [needs[0] ? g.matmul(weight) : nil,
-             needs[1] ? g.matmul(x, transposeSelf: true) : nil,
-             needs[2] ? g.sum(axes: [0]) : nil]
+            // dx continues the backward chain, dW is a leaf gradient: as products of equal size
+            // they run side by side on two cores.
+            let (dx, dW) = Tensor.pair(needs[0] ? { g.matmul(weight) } : nil,
+                                       needs[1] ? { g.matmul(x, transposeSelf: true) } : nil)
+            return [dx, dW, needs[2] ? g.sum(axes: [0]) : nil]
         }
     }
 

@@ -1,0 +1,76 @@
+import WGANEngine
+import WGANOptim
+import XCTest
+
+/// Updates against values computed by hand from PyTorch's documented formulas.
+final class OptimizerTests: XCTestCase {
+    private func parameter(_ values: [Float]) -> Tensor { Tensor(values, shape: [values.count]).requiringGrad() }
+
+    func testAdamMatchesPyTorchsUpdate() {
+        let p = parameter([1, -2])
+        let adam = Adam(parameters: [p], learningRate: 0.1, betas: (0.9, 0.999), eps: 1e-8)
+        p.grad = Tensor([0.5, -4], shape: [2])
+        adam.step()
+        // Step 1: m̂ = g, v̂ = g², so the update is lr·g/(|g| + eps) ≈ lr·sign(g).
+        XCTAssertEqual(p.scalars[0], 0.9, accuracy: 1e-6)
+        XCTAssertEqual(p.scalars[1], -1.9, accuracy: 1e-6)
+        p.grad = Tensor([1, 0], shape: [2])
+        adam.step()
+        // Step 2 for element 0: m = 0.9·0.05 + 0.1·1 = 0.145, v = 0.999·0.00025 + 0.001·1 = 0.00124975.
+        let m = 0.145, v = 0.00124975
+        let expected = 0.9 - 0.1 / (1 - 0.81) * m / (v.squareRoot() / (1 - 0.998001).squareRoot() + 1e-8)
+        XCTAssertEqual(Double(p.scalars[0]), expected, accuracy: 1e-6)
+        XCTAssertEqual(adam.stepCount, 2)
+    }
+
+    func testAdamSkipsParametersWithoutGradientAndRestoresState() throws {
+        let p = parameter([1]), q = parameter([2])
+        let adam = Adam(parameters: [p, q], learningRate: 0.1)
+        p.grad = Tensor([1], shape: [1])
+        adam.step()
+        XCTAssertEqual(q.scalars, [2])
+        let saved = Dictionary(uniqueKeysWithValues: adam.state.map { ($0.name, $0.values) })
+        XCTAssertEqual(Set(saved.keys), ["step", "exp_avg.0", "exp_avg.1", "exp_avg_sq.0", "exp_avg_sq.1"])
+        let copy = Adam(parameters: [parameter([1]), parameter([2])], learningRate: 0.1)
+        try copy.loadState(saved)
+        XCTAssertEqual(copy.stepCount, 1)
+        XCTAssertEqual(copy.state.map(\.values), adam.state.map(\.values))
+        XCTAssertThrowsError(try copy.loadState(["step": [1]]))
+    }
+
+    func testLargeParametersTakeTheVectorAndThreadedPath() {
+        // Over Parallel's chunk size and not a multiple of the vector width.
+        let n = 70_001
+        let p = Tensor.zeros([n]).requiringGrad()
+        let adam = Adam(parameters: [p], learningRate: 0.5)
+        p.grad = Tensor((0..<n).map { Float($0 % 7) - 3 }, shape: [n])
+        let saved = Parallel.threads
+        Parallel.threads = 2
+        defer { Parallel.threads = saved }
+        adam.step()
+        let values = p.scalars
+        for i in [0, 1, 3, 5, n - 1] {
+            let g = Float(i % 7) - 3
+            XCTAssertEqual(values[i], g == 0 ? 0 : -0.5 * g / abs(g), accuracy: 1e-6, "element \(i)")
+        }
+    }
+
+    func testRMSpropAndSGD() {
+        let p = parameter([1])
+        let rmsprop = RMSprop(parameters: [p], learningRate: 0.01, alpha: 0.99, eps: 1e-8)
+        p.grad = Tensor([2], shape: [1])
+        rmsprop.step()
+        // v = 0.01·4 = 0.04, p = 1 − 0.01·2/0.2 = 0.9
+        XCTAssertEqual(p.scalars[0], 0.9, accuracy: 1e-6)
+
+        let q = parameter([1])
+        let sgd = SGD(parameters: [q], learningRate: 0.1, momentum: 0.9)
+        q.grad = Tensor([1], shape: [1])
+        sgd.step()  // buffer = 1
+        sgd.step()  // buffer = 1.9
+        XCTAssertEqual(q.scalars[0], 1 - 0.1 - 0.19, accuracy: 1e-6)
+        q.grad = nil
+        sgd.zeroGrad()
+        XCTAssertNil(q.grad)
+    }
+}
