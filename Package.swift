@@ -28,12 +28,14 @@ let package = Package(
         // kernel before we can choose one for this CPU. CBLASRuntime checks its calls against
         // <cblas.h> and opens the library at first use, after setting OPENBLAS_CORETYPE.
         .target(name: "CBLASRuntime"),
+        // Elementwise kernels built for AVX-512/AVX2 by function attributes, chosen at run time.
+        .target(name: "CKernels"),
 
         // Engine: tensors, CPU kernels, reverse-mode autodiff with higher order.
-        .target(name: "WGANEngine", dependencies: ["CBLASRuntime"]),
+        .target(name: "WGANEngine", dependencies: ["CBLASRuntime", "CKernels"]),
         // Layers and optimizers over the engine.
         .target(name: "WGANNN", dependencies: ["WGANEngine"]),
-        .target(name: "WGANOptim", dependencies: ["WGANEngine"]),
+        .target(name: "WGANOptim", dependencies: ["WGANEngine", "CKernels"]),
         // File formats and data.
         .target(name: "TensorFormats"),
         .target(name: "WGANData", dependencies: ["CZlib"], resources: [.copy("Resources/mnist")]),

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import WGANEngine
 
@@ -41,9 +42,8 @@ public final class Adam: Optimizer {
             let v = exponentialAverageSquared.slots[i].pointer
             let g = decay == 0 ? grad.storage.pointer : withDecay(grad, parameter, decay)
             Parallel.forEachRange(parameter.count) { range in
-                adamUpdate(p + range.lowerBound, g + range.lowerBound, m + range.lowerBound, v + range.lowerBound,
-                           count: range.count, beta1: b1, beta2: b2, stepSize: stepSize,
-                           correction2Root: correction2Root, eps: eps)
+                wgan_adam_update(p + range.lowerBound, g + range.lowerBound, m + range.lowerBound, v + range.lowerBound,
+                                 range.count, b1, b2, stepSize, correction2Root, eps)
             }
         }
     }
@@ -66,44 +66,5 @@ public final class Adam: Optimizer {
         try exponentialAverage.load(values)
         try exponentialAverageSquared.load(values)
         stepCount = count
-    }
-}
-
-/// One Adam update over a block, eight lanes at a time (explicit SIMD, since the loop is
-/// memory-bound and the compiler left the scalar form unvectorised).
-@inline(never)
-func adamUpdate(
-    _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-    _ v: UnsafeMutablePointer<Float>, count: Int, beta1: Float, beta2: Float, stepSize: Float,
-    correction2Root: Float, eps: Float
-) {
-    typealias Lanes = SIMD8<Float>
-    let width = Lanes.scalarCount
-    let oneMinusBeta1 = Lanes(repeating: 1 - beta1), oneMinusBeta2 = Lanes(repeating: 1 - beta2)
-    let b2 = Lanes(repeating: beta2), step = Lanes(repeating: stepSize)
-    let root = Lanes(repeating: correction2Root), epsilon = Lanes(repeating: eps)
-    let rawP = UnsafeMutableRawPointer(p), rawG = UnsafeRawPointer(g)
-    let rawM = UnsafeMutableRawPointer(m), rawV = UnsafeMutableRawPointer(v)
-    var j = 0
-    while j + width <= count {
-        let offset = j * MemoryLayout<Float>.stride
-        let gj = rawG.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-        var mj = rawM.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-        var vj = rawV.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-        var pj = rawP.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-        mj += oneMinusBeta1 * (gj - mj)  // PyTorch's lerp form of β₁m + (1−β₁)g
-        vj = b2 * vj + oneMinusBeta2 * gj * gj
-        pj -= step * mj / (vj.squareRoot() / root + epsilon)
-        rawM.storeBytes(of: mj, toByteOffset: offset, as: Lanes.self)
-        rawV.storeBytes(of: vj, toByteOffset: offset, as: Lanes.self)
-        rawP.storeBytes(of: pj, toByteOffset: offset, as: Lanes.self)
-        j += width
-    }
-    while j < count {
-        let gj = g[j]
-        m[j] += (1 - beta1) * (gj - m[j])
-        v[j] = beta2 * v[j] + (1 - beta2) * gj * gj
-        p[j] -= stepSize * m[j] / (v[j].squareRoot() / correction2Root + eps)
-        j += 1
     }
 }

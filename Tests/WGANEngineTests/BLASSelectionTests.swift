@@ -26,11 +26,26 @@ final class BLASSelectionTests: XCTestCase {
         }
     }
 
-    func testThreadCountCanBeSet() throws {
+    /// OpenBLAS runs one thread per call; the engine splits large products itself. Split
+    /// products, by columns and by rows, in every transpose form, equal the unsplit ones.
+    func testSplitProductsEqualSingleThreadedOnes() throws {
         try BLAS.load()
-        let before = BLAS.threads
-        BLAS.threads = 1
         XCTAssertEqual(BLAS.threads, 1)
-        BLAS.threads = before
+        let a = randomTensor([130, 70], seed: 3), b = randomTensor([70, 150], seed: 4)
+        let tall = randomTensor([300, 70], seed: 5), narrow = randomTensor([70, 20], seed: 6)
+        func products() -> [[Float]] {
+            [a.matmul(b).scalars,
+             a.transposed().matmul(b, transposeSelf: true).scalars,
+             a.matmul(b.transposed(), transposeOther: true).scalars,
+             a.transposed().matmul(b.transposed(), transposeSelf: true, transposeOther: true).scalars,
+             tall.matmul(narrow).scalars,
+             tall.transposed().matmul(narrow.transposed(), transposeSelf: true, transposeOther: true).scalars]
+        }
+        let single = products()
+        let saved = Parallel.threads
+        Parallel.threads = 2
+        defer { Parallel.threads = saved }
+        let split = products()
+        for (s, p) in zip(single, split) { XCTAssertEqual(s, p) }
     }
 }

@@ -39,10 +39,9 @@ final class SeedParityTests: XCTestCase {
 
     /// The same on two threads, where the critic step differentiates its two parts concurrently.
     func testTwoThreadsMatchPyTorch() throws {
-        let saved = (Parallel.threads, BLAS.threads)
+        let saved = Parallel.threads
         Parallel.threads = 2
-        BLAS.threads = 2
-        defer { (Parallel.threads, BLAS.threads) = saved }
+        defer { Parallel.threads = saved }
         try runTwoSteps(variant: "flat", norm: .sample)
         try runTwoSteps(variant: "pixel", norm: .pixel)
         assertEveryToleranceChecked()

@@ -22,20 +22,23 @@ public enum BLAS {
     /// A one-line description for logs: "OpenBLAS SkylakeX (chosen for this CPU), 2 threads".
     public static var summary: String {
         let how = ["environment": "from OPENBLAS_CORETYPE", "cpu": "chosen for this CPU", "library": "OpenBLAS's own detection"][selection] ?? selection
+        let threads = Parallel.threads
         return "OpenBLAS \(coreName) (\(how)), \(threads) thread\(threads == 1 ? "" : "s")"
     }
 
-    /// Threads OpenBLAS uses for one product.
-    public static var threads: Int {
-        get { Int(wgan_blas_threads()) }
-        set { wgan_blas_set_threads(Int32(max(1, newValue))) }
-    }
+    /// Threads OpenBLAS's own calls use. The runtime sets 1 when it loads the library: the
+    /// engine spreads products over `Parallel.threads` itself.
+    public static var threads: Int { Int(wgan_blas_threads()) }
 
     /// Row-major C = alpha·op(A)·op(B) + beta·C, op(A) being [m, k] and op(B) [k, n].
     /// The shape of one single-precision product, as recorded by `recordingProducts`.
     public struct ProductShape: Hashable, Sendable {
         public let transA: Bool, transB: Bool, m: Int, n: Int, k: Int
         public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+
+        public init(transA: Bool, transB: Bool, m: Int, n: Int, k: Int) {
+            (self.transA, self.transB, self.m, self.n, self.k) = (transA, transB, m, n, k)
+        }
     }
 
     // Set only while `recordingProducts` runs; read by every sgemm (one predictable branch).
@@ -70,7 +73,9 @@ public enum BLAS {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(repetitions)
     }
 
-    @inline(__always)
+    /// Row-major C = alpha·op(A)·op(B) + beta·C, op(A) being [m, k] and op(B) [k, n]. Large
+    /// products are split by columns (or rows, when there are few columns) across
+    /// `Parallel.threads`, each part a single-threaded OpenBLAS call.
     static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -79,8 +84,21 @@ public enum BLAS {
         if recorder != nil {
             recorderLock.withLock { _ in recorder?.append(ProductShape(transA: transA, transB: transB, m: m, n: n, k: k)) }
         }
-        wgan_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
-                   a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        let parts = Parallel.parts(forWork: m * n * k, minimum: 1 << 20)
+        let splitColumns = n >= m
+        Parallel.run(parts: parts) { part in
+            if splitColumns {
+                let cols = Parallel.chunk(part, of: parts, count: n)
+                let bPart = transB ? b + cols.lowerBound * ldb : b + cols.lowerBound
+                wgan_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(cols.count), Int32(k), alpha,
+                           a, Int32(lda), bPart, Int32(ldb), beta, c + cols.lowerBound, Int32(ldc))
+            } else {
+                let rows = Parallel.chunk(part, of: parts, count: m)
+                let aPart = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
+                wgan_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(rows.count), Int32(n), Int32(k), alpha,
+                           aPart, Int32(lda), b, Int32(ldb), beta, c + rows.lowerBound * ldc, Int32(ldc))
+            }
+        }
     }
 }
 

@@ -1,30 +1,64 @@
 import Dispatch
 import Synchronization
 
-/// Splits large elementwise loops across threads. Small loops run inline: waking a second
-/// thread costs a few microseconds, more than a pass over a few thousand floats.
+/// How the engine uses more than one core. OpenBLAS itself runs single-threaded (its idle
+/// threads would otherwise spin against ours); the engine splits large matrix products across
+/// threads, runs independent branches of a step side by side, and splits large elementwise
+/// loops. Work already spread over the threads never spreads again: nested requests run inline.
 public enum Parallel {
-    /// Threads the engine's own loops use (OpenBLAS has its own setting, `BLAS.threads`).
+    /// Threads the engine uses; 1 runs everything on the calling thread.
     nonisolated(unsafe) public static var threads = 1
 
-    /// Below this many elements a loop is not split.
+    /// Below this many elements an elementwise loop is not split: waking a second thread costs
+    /// a few microseconds, more than a pass over a few thousand floats.
     public static let minimumChunk = 32_768
+
+    private static let spread = Atomic<Int>(0)
+
+    /// How many parts work of this size should be split into: 1 while already spread out.
+    static func parts(forWork work: Int, minimum: Int) -> Int {
+        guard threads > 1, spread.load(ordering: .relaxed) == 0 else { return 1 }
+        return max(1, min(threads, work / minimum))
+    }
+
+    /// Calls `body(part)` for each part, concurrently when there is more than one.
+    static func run(parts: Int, _ body: (Int) -> Void) {
+        guard parts > 1 else { body(0); return }
+        spread.add(1, ordering: .relaxed)
+        defer { spread.subtract(1, ordering: .relaxed) }
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { box.value($0) }
+        }
+    }
 
     /// Calls `body` on disjoint ranges covering 0..<count, concurrently when worthwhile.
     /// `body` must only touch the elements of its range.
     @inline(__always)
     public static func forEachRange(_ count: Int, _ body: (Range<Int>) -> Void) {
-        let parts = min(threads, count / minimumChunk)
-        guard parts > 1 else { body(0..<count); return }
-        withoutActuallyEscaping(body) { body in
-            let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                // Chunk boundaries on multiples of 16 floats keep vector loops aligned.
-                let chunk = (count / parts + 15) & ~15
-                let start = min(part * chunk, count), end = part == parts - 1 ? count : min(start + chunk, count)
-                box.value(start..<end)
-            }
-        }
+        let parts = parts(forWork: count, minimum: minimumChunk)
+        run(parts: parts) { part in body(chunk(part, of: parts, count: count)) }
+    }
+
+    /// Part `part` of `parts` of 0..<count, boundaries on multiples of 16 for aligned vectors.
+    static func chunk(_ part: Int, of parts: Int, count: Int) -> Range<Int> {
+        let size = (count / parts + 15) & ~15
+        let start = min(part * size, count)
+        return start..<(part == parts - 1 ? count : min(start + size, count))
+    }
+
+    /// Runs two independent computations, on two threads when `threads` allows. Each may build
+    /// and differentiate its own graph and read the same tensors, but must not write shared state.
+    public static func branches(_ first: () -> Void, _ second: () -> Void) {
+        guard parts(forWork: 2, minimum: 1) > 1 else { first(); second(); return }
+        run(parts: 2) { part in if part == 0 { first() } else { second() } }
+    }
+
+    /// `first()` and `second()` as a pair, computed with `branches`.
+    public static func both<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
+        var a: A?, b: B?
+        branches({ a = first() }, { b = second() })
+        return (a!, b!)
     }
 }
 
@@ -33,37 +67,4 @@ public enum Parallel {
 struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
-}
-
-extension Parallel {
-    private static let activeBranches = Atomic<Int>(0)
-
-    /// `first()` and `second()` as a pair, computed with `branches`.
-    public static func both<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
-        var a: A?, b: B?
-        branches({ a = first() }, { b = second() })
-        return (a!, b!)
-    }
-
-    /// Runs two independent computations, on two threads when `threads` allows, each then
-    /// giving OpenBLAS one thread (two products on two cores beat one product split across them
-    /// at these sizes). Each closure builds and differentiates its own graph; they may read the
-    /// same tensors but must not write shared state.
-    public static func branches(_ first: () -> Void, _ second: () -> Void) {
-        // Inside a branch both cores are already busy: nest sequentially.
-        guard threads > 1, activeBranches.load(ordering: .relaxed) == 0 else { first(); second(); return }
-        activeBranches.add(1, ordering: .relaxed)
-        let blasThreads = BLAS.threads
-        BLAS.threads = 1
-        defer {
-            BLAS.threads = blasThreads
-            activeBranches.subtract(1, ordering: .relaxed)
-        }
-        withoutActuallyEscaping(first) { first in
-            withoutActuallyEscaping(second) { second in
-                let work = UncheckedSendable([first, second])
-                DispatchQueue.concurrentPerform(iterations: 2) { work.value[$0]() }
-            }
-        }
-    }
 }

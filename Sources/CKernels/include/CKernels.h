@@ -1,0 +1,24 @@
+#ifndef WGAN_CKERNELS_H
+#define WGAN_CKERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// One Adam update over `count` elements with PyTorch's formula:
+///   m += (1 - beta1)(g - m);  v = beta2 v + (1 - beta2) g^2;
+///   p -= step_size * m / (sqrt(v) / correction2_root + eps)
+/// Uses AVX-512 or AVX2 when the CPU has them (chosen once, at first call), else plain C.
+void wgan_adam_update(float *p, const float *g, float *m, float *v, size_t count,
+                      float beta1, float beta2, float step_size, float correction2_root, float eps);
+
+/// The instruction set the kernels above use on this CPU: "avx512f", "avx2" or "baseline".
+const char *wgan_kernels_isa(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
