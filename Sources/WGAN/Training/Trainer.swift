@@ -165,7 +165,7 @@ public final class Trainer {
     private func requireFinite(_ loss: Float, _ name: String) throws(TrainingError) {
         guard loss.isFinite else {
             reporter.finish()
-            throw .diverged(what: "\(name) is \(loss)", step: progress.step + 1, epoch: progress.epoch + 1,
+            throw .diverged(what: "\(name) is \(loss.isNaN ? "NaN" : "\(loss)")", step: progress.step + 1, epoch: progress.epoch + 1,
                             kept: keptCheckpointNote)
         }
     }
