@@ -86,7 +86,8 @@ struct TrainCommand: ParsableCommand {
         try reportingFailures {
             let console = TrainingSession.Console(
                 reporter: ProgressReporter(style: isatty(STDERR_FILENO) != 0 ? .terminal : .plain,
-                                           write: writeToStandardError, now: ProgressReporter.monotonicSeconds),
+                                           write: writeToStandardError, now: ProgressReporter.monotonicSeconds,
+                                           columns: ProgressReporter.terminalColumns(of: STDERR_FILENO)),
                 info: printLine, now: ProgressReporter.monotonicSeconds)
             let trainer: Trainer
             if let resume {

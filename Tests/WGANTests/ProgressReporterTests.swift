@@ -38,6 +38,13 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(output, "", "an ended line is not ended twice")
     }
 
+    func testTerminalLinesAreCutToTheTerminalsWidth() {
+        let progress = ProgressReporter(style: .terminal, write: { [unowned self] in output += $0 }, now: { [unowned self] in time },
+                                        columns: 40)
+        progress.beginEpoch(1, of: 1, totalSteps: 10)
+        XCTAssertEqual(output, "\rEpoch 1/1:   0%|" + String(repeating: " ", count: 23) + "\u{1B}[K", "39 characters")
+    }
+
     func testTerminalFinishEndsAnOpenLine() {
         let progress = reporter(.terminal)
         progress.beginEpoch(1, of: 1, totalSteps: 10)

@@ -8,7 +8,8 @@ import Foundation
 /// when an epoch begins, one each time another tenth of the epoch is done or `lineInterval`
 /// seconds have passed since the last, and one when the epoch ends.
 ///
-/// Time comes from `now` and text goes to `write`, so tests drive both.
+/// Time comes from `now` and text goes to `write`, so tests drive both. On a terminal of known
+/// width, lines are cut to fit it.
 public final class ProgressReporter {
     public enum Style: Sendable {
         case terminal
@@ -20,6 +21,8 @@ public final class ProgressReporter {
     private let now: () -> Double
     private let redrawInterval: Double
     private let lineInterval: Double
+    /// The terminal's width: a redrawn line longer than this would wrap and could not be redrawn.
+    private let columns: Int?
 
     private var header = ""
     private var total = 0
@@ -32,12 +35,20 @@ public final class ProgressReporter {
     private var lineOpen = false
 
     public init(style: Style, write: @escaping (String) -> Void, now: @escaping () -> Double,
-                redrawInterval: Double = 0.2, lineInterval: Double = 10) {
+                redrawInterval: Double = 0.2, lineInterval: Double = 10, columns: Int? = nil) {
         self.style = style
         self.write = write
         self.now = now
         self.redrawInterval = redrawInterval
         self.lineInterval = lineInterval
+        self.columns = columns
+    }
+
+    /// The width of the terminal on `descriptor`, or nil when it is not a terminal or does not say.
+    public static func terminalColumns(of descriptor: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
     }
 
     /// Seconds on a monotonic clock, for `now`.
@@ -102,7 +113,9 @@ public final class ProgressReporter {
         lastTenth = tenths(completed)
         switch style {
         case .terminal:
-            write("\r" + line + "\u{1B}[K")
+            let text = line
+            let fitting = columns.map { text.count < $0 ? text : String(text.prefix(max(1, $0 - 1))) } ?? text
+            write("\r" + fitting + "\u{1B}[K")
             lineOpen = true
             if completed == total { finish() }
         case .plain:
