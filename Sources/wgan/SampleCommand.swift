@@ -16,11 +16,11 @@ struct SampleCommand: ParsableCommand {
     var checkpoint: String
     @Option(parsing: .unconditional, help: "Number of images (default 25, or the rows of --z).")
     var count: Int?
-    @Option(parsing: .unconditional, help: "Seed of the latent vectors (default 0).")
+    @Option(parsing: .unconditional, help: "Seed of the latent vectors.")
     var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Latent vectors: a float32 .npy of shape (N, latent).", valueName: "file.npy"))
     var z: String?
-    @Option(help: "BatchNorm statistics: running (PyTorch's eval mode, default) or batch (the sampled batch's, train mode).")
+    @Option(help: "BatchNorm statistics: running (PyTorch's eval mode) or batch (the sampled batch's, train mode).")
     var batchNorm: String = GeneratorSampler.BatchNormMode.running.rawValue
     @Option(help: ArgumentHelp("Output file: .png (grid) or .npy (array).", valueName: "file"))
     var out: String

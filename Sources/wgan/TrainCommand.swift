@@ -14,8 +14,10 @@ struct TrainCommand: ParsableCommand {
             --out must name a missing or empty folder; an existing run is continued only with --resume.
 
             Ctrl-C finishes the current step, writes a checkpoint and exits with status 130; \
-            `wgan train --resume DIR` then continues exactly where it stopped. A loss that becomes \
-            NaN or infinite stops training with status 1 and keeps the last good checkpoint.
+            `wgan train --resume DIR` then continues exactly where it stopped (bit for bit the same as an \
+            uninterrupted run on the same machine with the same --threads). A loss that becomes NaN or \
+            infinite stops training with status 1 and keeps the last good checkpoint; any other error \
+            is one line on standard error and status 1.
             """)
 
     @Option(help: "Dataset: mnist (vendored) or fashion-mnist.")
@@ -63,7 +65,8 @@ struct TrainCommand: ParsableCommand {
         var options = TrainingOptions()
         options.preset = preset
         options.dataset = dataset
-        options.dataDirectory = dataDir
+        // Absolute, so that the saved settings still find the data when resumed from elsewhere.
+        options.dataDirectory = dataDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         options.imageLimit = limit
         options.latentDimension = latentDim
         options.batchSize = batchSize
@@ -96,7 +99,12 @@ struct TrainCommand: ParsableCommand {
             } else {
                 trainer = try TrainingSession.start(options: options, out: out.map { URL(fileURLWithPath: $0) }, console: console)
             }
-            try train(trainer)
+            do {
+                try train(trainer)
+            } catch {
+                console.reporter.finish()  // the error starts a line of its own, not the bar's
+                throw error
+            }
         }
     }
 

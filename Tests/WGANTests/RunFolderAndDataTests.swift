@@ -47,6 +47,23 @@ final class RunFolderAndDataTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path))
     }
 
+    func testDatasetFlagChoosesTheDataAndLimitKeepsTheFirstImages() throws {
+        var config = TrainingConfig()
+        config.imageLimit = 96
+        let mnist = try TrainingData.load(config)
+        config.dataset = "fashion-mnist"
+        let fashion = try TrainingData.load(config)
+        XCTAssertEqual(fashion.directory, DatasetName.fashionMNISTSystemDirectory)
+        XCTAssertTrue(fashion.summary.hasPrefix("Fashion-MNIST, 96 images 28×28 from "), fashion.summary)
+        XCTAssertEqual(mnist.dataset.count, 96)
+        XCTAssertEqual(mnist.imageShape, [1, 28, 28])
+        XCTAssertNotEqual(mnist.dataset.pixels, fashion.dataset.pixels)
+        let full = try DatasetName.mnist.load(.train)
+        XCTAssertEqual(mnist.dataset.pixels, Array(full.pixels.prefix(96 * 784)))
+        XCTAssertEqual(mnist.dataset.pixels.min(), -1)
+        XCTAssertEqual(mnist.dataset.pixels.max(), 1)
+    }
+
     /// Copies the vendored MNIST files into a new folder, optionally without `SHA256SUMS`.
     private func copyOfMNIST(checksums: Bool) throws -> URL {
         let source = try DatasetName.mnist.defaultDirectory()
