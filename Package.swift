@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
         .testTarget(name: "WGANDataTests", dependencies: ["WGANData"]),
         .testTarget(name: "WGANImageTests", dependencies: ["WGANImage"]),
-        .testTarget(name: "WGANTests", dependencies: ["WGAN", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim"]),
-        .testTarget(name: "CLITests", dependencies: ["wgan"]),
+        .testTarget(name: "WGANTests", dependencies: ["WGAN", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim", "WGANData", "WGANImage"]),
+        .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage"]),
     ]
 )

@@ -1,0 +1,107 @@
+import Foundation
+import TensorFormats
+import WGANEngine
+import WGANNN
+
+/// `wgan sample`: images from a generator checkpoint, as a PNG grid or a float32 `.npy` array.
+public struct GeneratorSampler {
+    /// How the generator's BatchNorm layers normalise.
+    public enum BatchNormMode: String, CaseIterable, Sendable {
+        /// Running statistics: PyTorch's evaluation mode, the default.
+        case running
+        /// The sampled batch's own statistics (training mode); the loaded model is left as it was.
+        case batch
+    }
+
+    public let generator: SeedGenerator
+    public let checkpoint: URL
+
+    /// Loads the generator from `path`: a `generator.safetensors` file, a run folder, or a
+    /// `checkpoints` folder. Its latent size and image shape come from the weights' shapes.
+    public init(checkpoint path: URL) throws(TrainingError) {
+        checkpoint = try Self.locate(path)
+        let file = try ModelStateFile.read(checkpoint)
+        guard let first = file["linear1.weight"], first.shape.count == 2,
+              let last = file["linear5.weight"], last.shape.count == 2
+        else {
+            throw .checkpoint(path: checkpoint.path, problem: "not a generator checkpoint (it lacks linear1.weight or linear5.weight as matrices)")
+        }
+        let pixels = last.shape[0]
+        let side = SampleGrid.rowLength(for: pixels)
+        guard side * side == pixels, first.shape[1] >= 1 else {
+            throw .checkpoint(path: checkpoint.path, problem: "linear5.weight's \(pixels) outputs are not a square image")
+        }
+        var shapeOnly = RandomGenerator(seed: 0)
+        generator = SeedGenerator(latentDimension: first.shape[1], imageShape: [1, side, side], using: &shapeOnly)
+        try ModelStateFile.load(generator, from: file, path: checkpoint.path)
+    }
+
+    public var latentDimension: Int { generator.latentDimension }
+
+    /// `count` latent vectors drawn with `seed`.
+    public func noise(count: Int, seed: UInt64) -> Tensor {
+        var random = RandomGenerator(seed: seed)
+        return Tensor.randn([count, latentDimension], using: &random)
+    }
+
+    /// Reads latent vectors from a float32 `.npy` file of shape [N, latent].
+    public func noise(from url: URL) throws(TrainingError) -> Tensor {
+        let array: NPYArray
+        do {
+            array = try NPYArray(contentsOf: url)
+        } catch {
+            throw .invalidSetting("--z: \(error)")
+        }
+        guard array.shape.count == 2, array.shape[0] >= 1, array.shape[1] == latentDimension else {
+            throw .invalidSetting("--z: \(url.path) has shape \(array.shape); this generator needs [N, \(latentDimension)]")
+        }
+        return Tensor(array.values, shape: array.shape)
+    }
+
+    /// The generator's images of `z`, [N, 1, H, W], values in its tanh range [-1, 1].
+    public func images(for z: Tensor, batchNorm: BatchNormMode = .running) throws(TrainingError) -> Tensor {
+        switch batchNorm {
+        case .running:
+            generator.eval()
+            defer { generator.train() }
+            return withoutGrad { generator(z) }
+        case .batch:
+            guard z.shape[0] >= 2 else {
+                throw .invalidSetting("--batch-norm batch needs at least 2 samples (BatchNorm's batch statistics), got \(z.shape[0])")
+            }
+            generator.train()
+            return generator.preservingBuffers { withoutGrad { generator(z) } }
+        }
+    }
+
+    /// Writes `images` to `url`: a grid for `.png`, the raw array for `.npy`.
+    public static func write(_ images: Tensor, to url: URL) throws(TrainingError) {
+        switch url.pathExtension.lowercased() {
+        case "png":
+            let count = images.shape[0]
+            try SampleGrid.write(images, count: count, nrow: SampleGrid.rowLength(for: count), to: url)
+        case "npy":
+            do {
+                try NPYArray(shape: images.shape, values: images.scalars).write(to: url)
+            } catch {
+                throw .output(path: url.path, problem: "\(error)")
+            }
+        default:
+            throw .invalidSetting("--out must end in .png or .npy, got \(url.lastPathComponent)")
+        }
+    }
+
+    /// The checkpoint file `path` names: itself, or `generator.safetensors` in it or in its `checkpoints`.
+    static func locate(_ path: URL) throws(TrainingError) -> URL {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
+            throw .checkpoint(path: path.path, problem: "no such file or folder")
+        }
+        guard isDirectory.boolValue else { return path }
+        for candidate in ["generator.safetensors", "checkpoints/generator.safetensors"] {
+            let url = path.appendingPathComponent(candidate)
+            if FileManager.default.fileExists(atPath: url.path) { return url }
+        }
+        throw .checkpoint(path: path.path, problem: "the folder holds neither generator.safetensors nor checkpoints/generator.safetensors")
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import TensorFormats
+import WGANNN
+
+/// A module's state dict as safetensors entries, with PyTorch's names and dtypes: F32 tensors,
+/// and `num_batches_tracked` as an I64 scalar (shape []), so that
+/// `model.load_state_dict(safetensors.torch.load_file(path))` accepts the file strictly.
+public enum ModelStateFile {
+    /// Adds `module`'s state dict to `file`, each name prefixed by `prefix` (empty for a model file).
+    public static func add(_ module: Module, to file: inout SafeTensors, prefix: String = "") throws {
+        for (name, value) in module.stateDict {
+            switch value {
+            case .tensor(let tensor):
+                try file.set(prefix + name, floats: tensor.scalars, shape: tensor.shape)
+            case .integer(let counter):
+                try file.set(prefix + name, int64s: [counter.value], shape: [])
+            }
+        }
+    }
+
+    /// `module`'s state dict alone, as written to `generator.safetensors` and `critic.safetensors`.
+    public static func contents(of module: Module) throws -> SafeTensors {
+        var file = SafeTensors()
+        try add(module, to: &file, prefix: "")
+        return file
+    }
+
+    /// Loads the entries of `file` under `prefix` into `module` strictly: every entry present,
+    /// with its shape and dtype, and none unknown.
+    ///
+    /// - Throws: `TrainingError.checkpoint` naming `path` and the entry at fault.
+    public static func load(_ module: Module, from file: SafeTensors, prefix: String = "", path: String) throws(TrainingError) {
+        var values: [String: LoadedValue] = [:]
+        do {
+            for entry in file.entries where entry.name.hasPrefix(prefix) {
+                let name = String(entry.name.dropFirst(prefix.count))
+                switch entry.dtype {
+                case .f32:
+                    values[name] = .floats(try file.floats(entry.name), shape: entry.shape)
+                case .i64 where entry.elementCount == 1:
+                    values[name] = .integer(try file.int64s(entry.name)[0])
+                default:
+                    throw TrainingError.checkpoint(
+                        path: path, problem: "'\(entry.name)' is \(entry.dtype.rawValue) \(entry.shape); expected F32 (or an I64 counter)")
+                }
+            }
+            try module.loadStateDict(values, strict: true)
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw .checkpoint(path: path, problem: prefix.isEmpty ? "\(error)" : "\(error) (under '\(prefix)')")
+        }
+    }
+
+    /// Reads a safetensors file, reporting any problem as `TrainingError.checkpoint`.
+    public static func read(_ url: URL) throws(TrainingError) -> SafeTensors {
+        do {
+            return try SafeTensors(contentsOf: url)
+        } catch .inFile(_, let problem) {
+            throw .checkpoint(path: url.path, problem: "\(problem)")
+        } catch .cannotRead(_, let reason) {
+            throw .checkpoint(path: url.path, problem: reason)
+        } catch {
+            throw .checkpoint(path: url.path, problem: "\(error)")
+        }
+    }
+
+    /// Writes `file` atomically, reporting a failure as `TrainingError.output`.
+    public static func write(_ file: SafeTensors, to url: URL) throws(TrainingError) {
+        do {
+            try file.write(to: url)
+        } catch .cannotWrite(_, let reason) {
+            throw .output(path: url.path, problem: reason)
+        } catch {
+            throw .output(path: url.path, problem: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import WGANImage
+
+/// `config.json`: a run's settings with what they ran on — program version, BLAS kernel,
+/// dataset, and when the run started (and was resumed).
+public struct RunRecord: Codable, Equatable {
+    public struct Dataset: Codable, Equatable {
+        public var name: String
+        public var directory: String
+        public var images: Int
+        public var height: Int
+        public var width: Int
+    }
+
+    public var version: String
+    public var started: String
+    /// When the run was resumed, if ever.
+    public var resumed: [String]?
+    public var blas: String
+    public var dataset: Dataset
+    public var settings: TrainingConfig
+
+    public init(settings: TrainingConfig, data: TrainingData, blas: String, started: Date) {
+        version = WGANVersion.current
+        self.started = Self.isoTime(started)
+        resumed = nil
+        self.blas = blas
+        dataset = Dataset(name: data.name.rawValue, directory: data.directory.path, images: data.dataset.count,
+                          height: data.dataset.height, width: data.dataset.width)
+        self.settings = settings
+    }
+
+    /// The record of a resumed run: `previous` (when readable) with the new settings and time.
+    public func resumed(from previous: RunRecord?, at date: Date) -> RunRecord {
+        var record = self
+        if let previous {
+            record.started = previous.started
+            record.resumed = previous.resumed
+        }
+        record.resumed = (record.resumed ?? []) + [Self.isoTime(date)]
+        return record
+    }
+
+    public static func read(from url: URL) -> RunRecord? {
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        return try? JSONDecoder().decode(RunRecord.self, from: data)
+    }
+
+    /// Writes the record as indented JSON, atomically.
+    public func write(to url: URL) throws(TrainingError) {
+        do {
+            var bytes = try JSONCoding.encoder(pretty: true).encode(self)
+            bytes.append(UInt8(ascii: "\n"))
+            try AtomicFile.write([UInt8](bytes), to: url.path)
+        } catch {
+            throw .output(path: url.path, problem: "\(error)")
+        }
+    }
+
+    /// Local time with its offset, to the second: `2026-11-29T16:01:02+01:00`.
+    static func isoTime(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone.current
+        return formatter.string(from: date)
+    }
+}

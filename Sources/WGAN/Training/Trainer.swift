@@ -1,0 +1,217 @@
+import Foundation
+import WGANData
+import WGANEngine
+
+/// How a call to `Trainer.train` ended.
+public enum TrainingOutcome: Equatable, Sendable {
+    /// Every epoch is done.
+    case completed
+    /// `--max-steps` generator steps are done.
+    case reachedMaxSteps
+    /// A stop was requested (Ctrl-C); the state after the last finished step is saved.
+    case interrupted
+}
+
+/// The training loop of the seed's WGAN-GP: per batch one critic step with the gradient penalty,
+/// then one generator step on the same latent batch (with `--n-critic N` > 1, N critic steps each
+/// on its own batch, latent batch and interpolation weights, then a generator step on a fresh
+/// latent batch; an epoch's last cycle may have fewer critic steps).
+///
+/// After each epoch it prints the seed's summary line, logs the means, writes the sample grids
+/// and a checkpoint. A checkpoint is also written when the run begins and when it stops early,
+/// so that `--resume` always finds the state after a whole step.
+public final class Trainer {
+    public let config: TrainingConfig
+    public let data: TrainingData
+    public let run: RunDirectory
+    public let models: TrainingModels
+    public private(set) var progress: TrainingProgress
+    /// 25 latent vectors drawn once per run, for grids that compare epochs.
+    public let fixedNoise: Tensor
+    private let log: TrainingLog
+    private let reporter: ProgressReporter
+    private let info: (String) -> Void
+    private let now: () -> Double
+    /// The step of the newest checkpoint on disk.
+    public private(set) var checkpointStep: Int?
+
+    init(config: TrainingConfig, data: TrainingData, run: RunDirectory, models: TrainingModels, progress: TrainingProgress,
+         fixedNoise: Tensor, log: TrainingLog, reporter: ProgressReporter, info: @escaping (String) -> Void,
+         now: @escaping () -> Double, checkpointStep: Int?) {
+        self.config = config
+        self.data = data
+        self.run = run
+        self.models = models
+        self.progress = progress
+        self.fixedNoise = fixedNoise
+        self.log = log
+        self.reporter = reporter
+        self.info = info
+        self.now = now
+        self.checkpointStep = checkpointStep
+    }
+
+    /// Whether the settings leave nothing to train from the current state.
+    public var isFinished: Bool {
+        progress.epoch >= config.epochs || config.maxSteps.map { progress.step >= $0 } == true
+    }
+
+    /// Trains until the last epoch, `--max-steps`, or `stopRequested()` (checked between steps).
+    ///
+    /// - Throws: `TrainingError.diverged` when a loss or weight is not finite (nothing is saved
+    ///   after the last good checkpoint), `TrainingError.output` when a file cannot be written.
+    public func train(stopRequested: () -> Bool = { InterruptSignal.isRequested }) throws(TrainingError) -> TrainingOutcome {
+        if isFinished { return progress.epoch >= config.epochs ? .completed : .reachedMaxSteps }
+        let perCycle = config.criticSteps
+        while progress.epoch < config.epochs {
+            if progress.permutation.isEmpty { progress.permutation = progress.dataRandom.permutation(data.dataset.count) }
+            let batches: Batches
+            do {
+                batches = try data.dataset.batches(permutation: progress.permutation, batchSize: config.batchSize)
+            } catch {
+                throw .unsuitableDataset(error.description)
+            }
+            let cycles = (batches.count + perCycle - 1) / perCycle
+            reporter.beginEpoch(progress.epoch + 1, of: config.epochs, totalSteps: cycles,
+                                completed: (progress.batchPosition + perCycle - 1) / perCycle)
+            var mark = now()
+            var epochDone = false
+            while !epochDone {
+                let cycle = try trainCycle(batches)
+                let time = now()
+                progress.totals.seconds += time - mark
+                mark = time
+                reporter.update(completed: (progress.batchPosition + perCycle - 1) / perCycle,
+                                criticLoss: cycle.criticLoss, generatorLoss: cycle.generatorLoss)
+                if let every = config.logEvery, progress.step % every == 0 {
+                    try log.append(TrainingLog.StepEntry(step: progress.step, criticLoss: cycle.criticLoss,
+                                                         generatorLoss: cycle.generatorLoss, penalty: cycle.penalty))
+                }
+                if let images = cycle.epochImages {
+                    try finishEpoch(lastImages: images)
+                    epochDone = true
+                }
+                if progress.epoch >= config.epochs { return .completed }
+                let interrupted = stopRequested()
+                if interrupted || config.maxSteps.map({ progress.step >= $0 }) == true {
+                    reporter.finish()
+                    if checkpointStep != progress.step { try writeCheckpoint() }
+                    return interrupted ? .interrupted : .reachedMaxSteps
+                }
+            }
+        }
+        return .completed
+    }
+
+    private struct CycleResult {
+        let criticLoss: Float, generatorLoss: Float, penalty: Float
+        /// The generator's images of the epoch's last step, when this cycle ends the epoch.
+        let epochImages: Tensor?
+    }
+
+    /// Critic steps on up to `--n-critic` batches, then one generator step.
+    private func trainCycle(_ batches: Batches) throws(TrainingError) -> CycleResult {
+        var critic: CriticStepResult?
+        var criticZ: Tensor?
+        var criticSteps = 0
+        repeat {
+            let indices = batches[progress.batchPosition]
+            let real = realBatch(indices)
+            let z = Tensor.randn([indices.count, config.latentDimension], using: &progress.noiseRandom)
+            let alpha = Tensor.uniform([indices.count, 1], using: &progress.noiseRandom)
+            let result = models.step.criticStep(real: real, z: z, alpha: alpha)
+            try requireFinite(result.loss, "D_loss")
+            progress.totals.criticLoss += Double(result.loss)
+            progress.totals.penalty += Double(result.penalty)
+            progress.totals.criticSteps += 1
+            progress.batchPosition += 1
+            criticSteps += 1
+            (critic, criticZ) = (result, z)
+        } while criticSteps < config.criticSteps && progress.batchPosition < batches.count
+        guard let critic, let criticZ else { preconditionFailure("a cycle runs at least one critic step") }
+
+        // One critic step per generator step is the seed's: the generator reuses the critic's z.
+        let z = config.criticSteps == 1 ? criticZ
+            : Tensor.randn([criticZ.shape[0], config.latentDimension], using: &progress.noiseRandom)
+        var epochImages: Tensor?
+        if progress.batchPosition == batches.count {
+            // The seed's grid shows G(z) of the generator step. With the same z, the critic step's
+            // fakes are exactly those; otherwise run G once more, keeping its running statistics.
+            epochImages = config.criticSteps == 1 ? critic.fake
+                : models.generator.preservingBuffers { withoutGrad { models.generator(z) } }
+        }
+        let generatorLoss = models.step.generatorStep(z: z)
+        try requireFinite(generatorLoss, "G_loss")
+        progress.step += 1
+        progress.totals.generatorLoss += Double(generatorLoss)
+        progress.totals.generatorSteps += 1
+        return CycleResult(criticLoss: critic.loss, generatorLoss: generatorLoss, penalty: critic.penalty,
+                           epochImages: epochImages)
+    }
+
+    /// The batch's pixels, gathered straight into the tensor's storage.
+    private func realBatch(_ indices: ArraySlice<Int>) -> Tensor {
+        let dataset = data.dataset
+        let storage = TensorStorage(uninitializedCount: indices.count * dataset.pixelsPerImage)
+        do {
+            try dataset.gather(indices, into: storage.buffer)
+        } catch {
+            // The batches come from a checked permutation into a buffer of the batch's size.
+            preconditionFailure("gathering a batch failed: \(error)")
+        }
+        return Tensor(storage: storage, shape: [indices.count] + data.imageShape)
+    }
+
+    private func requireFinite(_ loss: Float, _ name: String) throws(TrainingError) {
+        guard loss.isFinite else {
+            reporter.finish()
+            throw .diverged(what: "\(name) is \(loss.isNaN ? "NaN" : "\(loss)")", step: progress.step + 1, epoch: progress.epoch + 1,
+                            kept: keptCheckpointNote)
+        }
+    }
+
+    private var keptCheckpointNote: String {
+        guard let checkpointStep else { return "no checkpoint was written" }
+        return "the last good checkpoint (step \(checkpointStep)) is kept in \(run.checkpointsURL.path)"
+    }
+
+    private func finishEpoch(lastImages: Tensor) throws(TrainingError) {
+        reporter.finish()
+        let epoch = progress.epoch + 1, totals = progress.totals
+        info(String(format: "total_D_loss:%.4f,total_G_loss:%.4f,total_gp:%.4f",
+                    totals.meanCriticLoss, totals.meanGeneratorLoss, totals.meanPenalty))
+        try log.append(TrainingLog.EpochEntry(epoch: epoch, step: progress.step, criticLoss: totals.meanCriticLoss,
+                                              generatorLoss: totals.meanGeneratorLoss, penalty: totals.meanPenalty,
+                                              seconds: totals.seconds))
+        try SampleGrid.write(lastImages, count: min(25, lastImages.shape[0]), nrow: 5, to: run.sampleURL(epoch: epoch))
+        try SampleGrid.write(fixedNoiseImages(), count: fixedNoise.shape[0], nrow: 5, to: run.fixedSampleURL(epoch: epoch))
+        progress.beginNextEpoch()
+        try writeCheckpoint()
+    }
+
+    /// The generator's images of the fixed noise with running statistics (evaluation mode).
+    public func fixedNoiseImages() -> Tensor {
+        models.generator.eval()
+        defer { models.generator.train() }
+        return withoutGrad { models.generator(fixedNoise) }
+    }
+
+    /// Writes the three checkpoint files, each atomically, unless a weight is not finite.
+    func writeCheckpoint() throws(TrainingError) {
+        if let entry = models.firstNonFiniteEntry {
+            throw .diverged(what: "\(entry) holds a NaN or an infinity", step: progress.step,
+                            epoch: min(progress.epoch + 1, config.epochs), kept: keptCheckpointNote)
+        }
+        do {
+            try ModelStateFile.write(ModelStateFile.contents(of: models.generator), to: run.generatorURL)
+            try ModelStateFile.write(ModelStateFile.contents(of: models.critic), to: run.criticURL)
+            try ModelStateFile.write(TrainingStateFile.contents(config: config, models: models, progress: progress,
+                                                                fixedNoise: fixedNoise), to: run.trainingStateURL)
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw .output(path: run.checkpointsURL.path, problem: "\(error)")
+        }
+        checkpointStep = progress.step
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import WGANData
+
+/// Every setting of a training run: what `config.json` records and what a checkpoint carries, so
+/// that `--resume` continues with exactly the settings the run started with.
+///
+/// The defaults are the seed script's (`TrainingPreset.seed`). JSON keys are the command-line
+/// flags' names in snake case.
+public struct TrainingConfig: Codable, Equatable, Sendable {
+    /// `mnist` or `fashion-mnist`; the data is read from `dataDirectory` when that is set.
+    public var dataset = DatasetName.mnist.rawValue
+    public var dataDirectory: String?
+    /// Train on the first `imageLimit` images only (quick runs and tests).
+    public var imageLimit: Int?
+    public var latentDimension = 100
+    public var batchSize = 64
+    public var epochs = 100
+    public var criticLearningRate = 4e-3
+    public var generatorLearningRate = 1e-3
+    public var beta1 = 0.9
+    public var beta2 = 0.999
+    public var lambda = 10.0
+    public var penaltyNorm = PenaltyNorm.sample.rawValue
+    /// Critic steps per generator step (the paper's n_critic).
+    public var criticSteps = 1
+    public var preset = TrainingPreset.seed.rawValue
+    /// Stop after this many generator steps in all (counted from the run's start).
+    public var maxSteps: Int?
+    public var seed: UInt64 = 0
+    public var threads = TrainingConfig.defaultThreads
+    /// Also log the losses every this many generator steps.
+    public var logEvery: Int?
+
+    /// The machine's core count: each of OpenBLAS's threads wants a core of its own.
+    public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case dataset, dataDirectory = "data_dir", imageLimit = "limit", latentDimension = "latent_dim"
+        case batchSize = "batch_size", epochs, criticLearningRate = "lr_critic", generatorLearningRate = "lr_generator"
+        case beta1, beta2, lambda, penaltyNorm = "gp_norm", criticSteps = "n_critic", preset, maxSteps = "max_steps"
+        case seed, threads, logEvery = "log_every"
+    }
+
+    /// The dataset, once `validate()` has accepted the name.
+    public var datasetName: DatasetName { DatasetName(rawValue: dataset) ?? .mnist }
+
+    /// The penalty variant, once `validate()` has accepted the name.
+    public var penalty: PenaltyNorm { PenaltyNorm(rawValue: penaltyNorm) ?? .sample }
+
+    /// Throws `TrainingError.invalidSetting` naming the first setting that cannot work.
+    public func validate() throws(TrainingError) {
+        func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(TrainingError) {
+            if !condition { throw .invalidSetting(message()) }
+        }
+        try require(DatasetName(rawValue: dataset) != nil,
+                    "unknown dataset '\(dataset)' (expected \(DatasetName.allCases.map(\.rawValue).joined(separator: " or ")))")
+        _ = try TrainingPreset.named(preset)
+        try require(PenaltyNorm(rawValue: penaltyNorm) != nil,
+                    "unknown --gp-norm '\(penaltyNorm)' (expected sample or pixel)")
+        try require(latentDimension >= 1, "--latent-dim must be at least 1, got \(latentDimension)")
+        try require(batchSize >= 2, "--batch-size must be at least 2 (BatchNorm needs two samples per batch), got \(batchSize)")
+        try require(epochs >= 1, "--epochs must be at least 1, got \(epochs)")
+        try require(criticSteps >= 1, "--n-critic must be at least 1, got \(criticSteps)")
+        for (flag, rate) in [("--lr-critic", criticLearningRate), ("--lr-generator", generatorLearningRate)] {
+            try require(rate > 0 && rate.isFinite, "\(flag) must be a positive number, got \(rate)")
+        }
+        for (flag, beta) in [("--beta1", beta1), ("--beta2", beta2)] {
+            try require(beta >= 0 && beta < 1, "\(flag) must be in [0, 1), got \(beta)")
+        }
+        try require(lambda >= 0 && lambda.isFinite, "--lambda must be a non-negative number, got \(lambda)")
+        try require(threads >= 1, "--threads must be at least 1, got \(threads)")
+        if let maxSteps { try require(maxSteps >= 1, "--max-steps must be at least 1, got \(maxSteps)") }
+        if let logEvery { try require(logEvery >= 1, "--log-every must be at least 1, got \(logEvery)") }
+        if let imageLimit { try require(imageLimit >= 1, "--limit must be at least 1, got \(imageLimit)") }
+    }
+
+    /// The settings as one line of JSON with sorted keys (the checkpoint's metadata).
+    public func jsonString() -> String {
+        String(decoding: (try? JSONCoding.encoder(pretty: false).encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Reads settings written by `jsonString()`.
+    public init(jsonString: String) throws(TrainingError) {
+        do {
+            self = try JSONDecoder().decode(TrainingConfig.self, from: Data(jsonString.utf8))
+        } catch {
+            throw .invalidSetting("the saved settings are not readable: \(JSONCoding.summary(of: error))")
+        }
+    }
+}
+
+/// Named sets of defaults; explicit flags override them.
+public enum TrainingPreset: String, CaseIterable, Sendable {
+    /// The seed script: Adam 4e-3 (critic) and 1e-3 (generator), betas (0.9, 0.999), one critic step.
+    case seed
+    /// Algorithm 1 of Gulrajani et al.: Adam 1e-4 for both, betas (0, 0.9), n_critic 5, λ 10.
+    case paper
+
+    /// The preset called `name`, or an error listing the presets.
+    public static func named(_ name: String) throws(TrainingError) -> TrainingPreset {
+        guard let preset = TrainingPreset(rawValue: name) else {
+            throw .invalidSetting("unknown preset '\(name)' (expected \(allCases.map(\.rawValue).joined(separator: " or ")))")
+        }
+        return preset
+    }
+
+    /// The preset's settings, on the seed's models and data.
+    public var config: TrainingConfig {
+        var config = TrainingConfig()
+        config.preset = rawValue
+        if self == .paper {
+            config.criticLearningRate = 1e-4
+            config.generatorLearningRate = 1e-4
+            config.beta1 = 0
+            config.beta2 = 0.9
+            config.criticSteps = 5
+            config.lambda = 10
+        }
+        return config
+    }
+}
+
+/// Shared JSON settings: sorted keys so files compare across runs, and no escaped slashes in paths.
+enum JSONCoding {
+    static func encoder(pretty: Bool) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    /// A one-line reason for a decoding failure (Foundation's descriptions run over several lines).
+    static func summary(of error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted(let context):
+            return "not valid JSON (\(context.debugDescription))".replacingOccurrences(of: "\n", with: " ")
+        default: return "\(error)".replacingOccurrences(of: "\n", with: " ")
+        }
+    }
+}

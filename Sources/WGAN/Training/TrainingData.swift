@@ -1,0 +1,45 @@
+import Foundation
+import WGANData
+
+/// The training images a run's settings name, checked against its batch size.
+public struct TrainingData {
+    public let dataset: ImageDataset
+    /// Where the images came from, for the start line and `config.json`.
+    public let name: DatasetName
+    public let directory: URL
+
+    /// [channels, height, width] of one image: the generator's output shape.
+    public var imageShape: [Int] { [dataset.channels, dataset.height, dataset.width] }
+
+    /// Batches in one epoch (the last one partial when the batch size does not divide the count).
+    public func batchCount(batchSize: Int) -> Int { (dataset.count + batchSize - 1) / batchSize }
+
+    /// Loads the training split of `config`'s dataset (from `--data-dir` when given), keeps the
+    /// first `--limit` images, and checks that every batch holds at least two images (training-mode
+    /// BatchNorm cannot work on one).
+    public static func load(_ config: TrainingConfig) throws -> TrainingData {
+        let name = config.datasetName
+        let directory = try config.dataDirectory.map { URL(fileURLWithPath: $0) } ?? name.defaultDirectory()
+        var dataset = try name.load(.train, from: directory)
+        if let limit = config.imageLimit, limit < dataset.count {
+            dataset = ImageDataset(height: dataset.height, width: dataset.width,
+                                   pixels: Array(dataset.pixels.prefix(limit * dataset.pixelsPerImage)),
+                                   labels: Array(dataset.labels.prefix(limit)))
+        }
+        let count = dataset.count
+        guard count >= 2 else {
+            throw TrainingError.unsuitableDataset("\(directory.path) holds \(count) training image\(count == 1 ? "" : "s"); training needs at least 2")
+        }
+        guard count % config.batchSize != 1 else {
+            throw TrainingError.unsuitableDataset(
+                "\(count) images in batches of \(config.batchSize) leave a last batch of one image, which BatchNorm cannot "
+                    + "train on; choose another --batch-size" + (config.imageLimit == nil ? "" : " or --limit"))
+        }
+        return TrainingData(dataset: dataset, name: name, directory: directory)
+    }
+
+    /// "MNIST, 60000 images 28×28 from <folder>".
+    public var summary: String {
+        "\(name), \(dataset.count) images \(dataset.width)×\(dataset.height) from \(directory.path)"
+    }
+}

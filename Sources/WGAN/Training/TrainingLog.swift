@@ -1,0 +1,79 @@
+import Foundation
+
+/// `log.jsonl`: one JSON object per line, appended as training goes — one per epoch
+/// (`epoch`, `step`, `D_loss`, `G_loss`, `gp` as the epoch's means, and `seconds`), and with
+/// `--log-every N` one every N generator steps (`step`, `D_loss`, `G_loss`, `gp` of that step).
+public final class TrainingLog {
+    public let url: URL
+    private let handle: FileHandle
+
+    /// One epoch's summary line.
+    public struct EpochEntry: Codable, Equatable {
+        public let epoch: Int
+        public let step: Int
+        public let criticLoss: Double
+        public let generatorLoss: Double
+        public let penalty: Double
+        public let seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case epoch, step, criticLoss = "D_loss", generatorLoss = "G_loss", penalty = "gp", seconds
+        }
+    }
+
+    /// One step's losses.
+    public struct StepEntry: Codable, Equatable {
+        public let step: Int
+        public let criticLoss: Float
+        public let generatorLoss: Float
+        public let penalty: Float
+
+        enum CodingKeys: String, CodingKey {
+            case step, criticLoss = "D_loss", generatorLoss = "G_loss", penalty = "gp"
+        }
+    }
+
+    /// Opens `url` for appending, creating it if needed. With `keepingStepsUpTo`, lines about
+    /// later steps (written by a session that stopped before its next checkpoint) are dropped
+    /// first, so that a resumed run's log reads as an uninterrupted one's.
+    public init(url: URL, keepingStepsUpTo lastStep: Int? = nil) throws(TrainingError) {
+        self.url = url
+        do {
+            if let lastStep, FileManager.default.fileExists(atPath: url.path) {
+                try Self.dropLines(after: lastStep, in: url)
+            }
+            if !FileManager.default.fileExists(atPath: url.path) {
+                guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                    throw TrainingError.output(path: url.path, problem: String(cString: strerror(errno)))
+                }
+            }
+            handle = try FileHandle(forWritingTo: url)
+            try handle.seekToEnd()
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw .output(path: url.path, problem: posixReason(error))
+        }
+    }
+
+    deinit { try? handle.close() }
+
+    public func append(_ entry: some Encodable) throws(TrainingError) {
+        do {
+            var line = try JSONCoding.encoder(pretty: false).encode(entry)
+            line.append(UInt8(ascii: "\n"))
+            try handle.write(contentsOf: line)
+        } catch {
+            throw .output(path: url.path, problem: posixReason(error))
+        }
+    }
+
+    private static func dropLines(after lastStep: Int, in url: URL) throws {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let kept = text.split(separator: "\n").filter { line in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return (object?["step"] as? Int).map { $0 <= lastStep } ?? true
+        }
+        try Data(kept.map { $0 + "\n" }.joined().utf8).write(to: url, options: .atomic)
+    }
+}

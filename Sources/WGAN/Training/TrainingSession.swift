@@ -1,0 +1,85 @@
+import Foundation
+import WGANEngine
+
+/// Sets up a `Trainer` for a new run or a resumed one. Everything that can be refused (settings,
+/// data, an existing folder, a damaged checkpoint) is checked before anything is written.
+public enum TrainingSession {
+    /// Where a session's text goes: the progress reporter, and lines for standard output.
+    public struct Console {
+        public let reporter: ProgressReporter
+        public let info: (String) -> Void
+        public let now: () -> Double
+
+        public init(reporter: ProgressReporter, info: @escaping (String) -> Void, now: @escaping () -> Double) {
+            self.reporter = reporter
+            self.info = info
+            self.now = now
+        }
+    }
+
+    /// A new run with the settings of `options`, in `out` (missing or empty) or `runs/<timestamp>`.
+    /// Writes `config.json` and a checkpoint of the initial state.
+    public static func start(options: TrainingOptions, out: URL?, runsFolder: URL = URL(fileURLWithPath: "runs"),
+                             console: Console) throws -> Trainer {
+        let config = try options.freshConfig()
+        let data = try TrainingData.load(config)
+        let blas = try prepareBLAS(threads: config.threads)
+        let run = try RunDirectory.createNew(at: out, parent: runsFolder)
+        var initRandom = RandomGenerator(seed: config.seed)
+        let models = TrainingModels(config: config, imageShape: data.imageShape, using: &initRandom)
+        let fixedNoise = Tensor.randn([25, config.latentDimension], using: &initRandom)
+        try RunRecord(settings: config, data: data, blas: blas, started: Date()).write(to: run.configURL)
+        console.info("wgan \(WGANVersion.current): \(blas); \(data.summary); run folder \(run.url.path)")
+        let trainer = Trainer(config: config, data: data, run: run, models: models, progress: TrainingProgress(seed: config.seed),
+                              fixedNoise: fixedNoise, log: try TrainingLog(url: run.logURL), reporter: console.reporter,
+                              info: console.info, now: console.now, checkpointStep: nil)
+        try trainer.writeCheckpoint()
+        return trainer
+    }
+
+    /// The run in `directory`, restored from its `training_state.safetensors`, with the settings
+    /// it was started with and the run-length, speed and logging flags of `options`.
+    public static func resume(_ directory: URL, options: TrainingOptions, console: Console) throws -> Trainer {
+        let run = try RunDirectory.existing(directory)
+        let path = run.trainingStateURL.path
+        let file = try ModelStateFile.read(run.trainingStateURL)
+        let config = try options.resumedConfig(saved: TrainingStateFile.config(in: file, path: path))
+        let data = try TrainingData.load(config)
+        let blas = try prepareBLAS(threads: config.threads)
+        // The weights are overwritten by the checkpoint's; the generator only fixes the shapes.
+        var shapeOnly = RandomGenerator(seed: config.seed)
+        let models = TrainingModels(config: config, imageShape: data.imageShape, using: &shapeOnly)
+        let saved = try TrainingStateFile.restore(models, from: file, path: path)
+        try check(saved.progress, fits: data, config: config, path: path)
+
+        let record = RunRecord(settings: config, data: data, blas: blas, started: Date())
+        try record.resumed(from: RunRecord.read(from: run.configURL), at: Date()).write(to: run.configURL)
+        let log = try TrainingLog(url: run.logURL, keepingStepsUpTo: saved.progress.step)
+        console.info("wgan \(WGANVersion.current): \(blas); \(data.summary); resuming \(run.url.path) at step "
+                     + "\(saved.progress.step) (epoch \(min(saved.progress.epoch + 1, config.epochs)))")
+        return Trainer(config: config, data: data, run: run, models: models, progress: saved.progress,
+                       fixedNoise: saved.fixedNoise, log: log, reporter: console.reporter, info: console.info,
+                       now: console.now, checkpointStep: saved.progress.step)
+    }
+
+    /// Loads OpenBLAS with `threads` threads and returns its one-line summary.
+    static func prepareBLAS(threads: Int) throws -> String {
+        try BLAS.load()
+        BLAS.threads = threads
+        return BLAS.summary
+    }
+
+    private static func check(_ progress: TrainingProgress, fits data: TrainingData, config: TrainingConfig,
+                              path: String) throws(TrainingError) {
+        let count = data.dataset.count
+        guard progress.permutation.isEmpty || progress.permutation.count == count else {
+            throw .checkpoint(path: path, problem: "its epoch order covers \(progress.permutation.count) images but the dataset "
+                              + "now has \(count); resume with the same data")
+        }
+        guard progress.batchPosition <= data.batchCount(batchSize: config.batchSize),
+              progress.permutation.isEmpty ? progress.batchPosition == 0 : true
+        else {
+            throw .checkpoint(path: path, problem: "its position in the epoch (batch \(progress.batchPosition)) does not fit the data")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import WGAN
+import WGANEngine
+
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Generate images from a generator checkpoint.",
+        discussion: """
+            --out FILE.png writes a grid (ceil(sqrt(N)) per row, normalised to the images' min..max); \
+            --out FILE.npy writes float32 (N, 1, 28, 28) in the generator's output range [-1, 1].
+            """)
+
+    @Option(help: ArgumentHelp("A generator.safetensors, or a run folder or checkpoints folder holding one.", valueName: "path"))
+    var checkpoint: String
+    @Option(parsing: .unconditional, help: "Number of images (default 25, or the rows of --z).")
+    var count: Int?
+    @Option(parsing: .unconditional, help: "Seed of the latent vectors.")
+    var seed: UInt64 = 0
+    @Option(help: ArgumentHelp("Latent vectors: a float32 .npy of shape (N, latent).", valueName: "file.npy"))
+    var z: String?
+    @Option(help: "BatchNorm statistics: running (PyTorch's eval mode) or batch (the sampled batch's, train mode).")
+    var batchNorm: String = GeneratorSampler.BatchNormMode.running.rawValue
+    @Option(help: ArgumentHelp("Output file: .png (grid) or .npy (array).", valueName: "file"))
+    var out: String
+
+    func run() throws {
+        try reportingFailures {
+            guard let mode = GeneratorSampler.BatchNormMode(rawValue: batchNorm) else {
+                throw TrainingError.invalidSetting("unknown --batch-norm '\(batchNorm)' (expected running or batch)")
+            }
+            if let count, count < 1 { throw TrainingError.invalidSetting("--count must be at least 1, got \(count)") }
+            let outURL = URL(fileURLWithPath: out)
+            guard ["png", "npy"].contains(outURL.pathExtension.lowercased()) else {
+                throw TrainingError.invalidSetting("--out must end in .png or .npy, got \(outURL.lastPathComponent)")
+            }
+            try BLAS.load()
+            let sampler = try GeneratorSampler(checkpoint: URL(fileURLWithPath: checkpoint))
+            let noise: Tensor
+            if let z {
+                noise = try sampler.noise(from: URL(fileURLWithPath: z))
+                if let count, count != noise.shape[0] {
+                    throw TrainingError.invalidSetting("--count \(count) differs from the \(noise.shape[0]) rows of --z \(z)")
+                }
+            } else {
+                noise = sampler.noise(count: count ?? 25, seed: seed)
+            }
+            let images = try sampler.images(for: noise, batchNorm: mode)
+            try GeneratorSampler.write(images, to: outURL)
+            printLine("wrote \(noise.shape[0]) images to \(outURL.path)")
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import CBLASRuntime
-print("wgan")

@@ -1,0 +1,124 @@
+import Foundation
+import WGAN
+import XCTest
+
+/// Settings: the seed's defaults, the paper's preset, flags over presets, validation messages,
+/// and which flags a resumed run refuses.
+final class TrainingConfigTests: XCTestCase {
+    func testDefaultsAreTheSeedScripts() throws {
+        let config = try TrainingOptions().freshConfig()
+        XCTAssertEqual(config.latentDimension, 100)
+        XCTAssertEqual(config.batchSize, 64)
+        XCTAssertEqual(config.epochs, 100)
+        XCTAssertEqual(config.criticLearningRate, 4e-3)
+        XCTAssertEqual(config.generatorLearningRate, 1e-3)
+        XCTAssertEqual([config.beta1, config.beta2], [0.9, 0.999])
+        XCTAssertEqual(config.lambda, 10)
+        XCTAssertEqual(config.criticSteps, 1)
+        XCTAssertEqual(config.penalty, .sample)
+        XCTAssertEqual(config.dataset, "mnist")
+        XCTAssertNil(config.maxSteps)
+    }
+
+    func testPaperPresetAndExplicitFlagsOverrideIt() throws {
+        var options = TrainingOptions()
+        options.preset = "paper"
+        let paper = try options.freshConfig()
+        XCTAssertEqual([paper.criticLearningRate, paper.generatorLearningRate], [1e-4, 1e-4])
+        XCTAssertEqual([paper.beta1, paper.beta2], [0, 0.9])
+        XCTAssertEqual(paper.criticSteps, 5)
+        XCTAssertEqual(paper.lambda, 10)
+        XCTAssertEqual(paper.batchSize, 64)
+        options.criticSteps = 3
+        options.generatorLearningRate = 2e-4
+        options.penaltyNorm = "pixel"
+        let overridden = try options.freshConfig()
+        XCTAssertEqual(overridden.criticSteps, 3)
+        XCTAssertEqual(overridden.generatorLearningRate, 2e-4)
+        XCTAssertEqual(overridden.criticLearningRate, 1e-4)
+        XCTAssertEqual(overridden.penalty, .pixel)
+    }
+
+    func testImpossibleSettingsSayExactlyWhatIsWrong() {
+        let cases: [(String, (inout TrainingOptions) -> Void)] = [
+            ("--batch-size must be at least 2 (BatchNorm needs two samples per batch), got 0", { $0.batchSize = 0 }),
+            ("--lr-critic must be a positive number, got -1.0", { $0.criticLearningRate = -1 }),
+            ("--lr-generator must be a positive number, got nan", { $0.generatorLearningRate = .nan }),
+            ("unknown preset 'fast' (expected seed or paper)", { $0.preset = "fast" }),
+            ("--n-critic must be at least 1, got 0", { $0.criticSteps = 0 }),
+            ("--epochs must be at least 1, got 0", { $0.epochs = 0 }),
+            ("--latent-dim must be at least 1, got -3", { $0.latentDimension = -3 }),
+            ("--beta1 must be in [0, 1), got 1.0", { $0.beta1 = 1 }),
+            ("--lambda must be a non-negative number, got -0.5", { $0.lambda = -0.5 }),
+            ("unknown --gp-norm 'flat' (expected sample or pixel)", { $0.penaltyNorm = "flat" }),
+            ("unknown dataset 'cifar' (expected mnist or fashion-mnist)", { $0.dataset = "cifar" }),
+            ("--max-steps must be at least 1, got 0", { $0.maxSteps = 0 }),
+            ("--threads must be at least 1, got 0", { $0.threads = 0 }),
+            ("--log-every must be at least 1, got 0", { $0.logEvery = 0 }),
+            ("--limit must be at least 1, got 0", { $0.imageLimit = 0 }),
+        ]
+        for (message, change) in cases {
+            var options = TrainingOptions()
+            change(&options)
+            XCTAssertThrowsError(try options.freshConfig(), message) { error in
+                XCTAssertEqual(error as? TrainingError, .invalidSetting(message))
+            }
+        }
+    }
+
+    func testResumeRefusesFlagsThatChangeTheRunAndAcceptsTheRest() throws {
+        var original = TrainingOptions()
+        original.epochs = 3
+        original.imageLimit = 96
+        let saved = try original.freshConfig()
+
+        var refused = TrainingOptions()
+        refused.latentDimension = 64
+        XCTAssertThrowsError(try refused.resumedConfig(saved: saved)) { error in
+            XCTAssertEqual(error as? TrainingError,
+                           .invalidSetting("--latent-dim cannot be changed when resuming: the run was trained with --latent-dim 100"))
+        }
+        refused = TrainingOptions()
+        refused.preset = "paper"
+        XCTAssertThrowsError(try refused.resumedConfig(saved: saved)) { error in
+            XCTAssertEqual("\(error)", "--preset cannot be changed when resuming: the run was trained with --preset seed")
+        }
+        refused = TrainingOptions()
+        refused.dataDirectory = "/data"
+        XCTAssertThrowsError(try refused.resumedConfig(saved: saved)) { error in
+            XCTAssertEqual("\(error)", "--data-dir cannot be changed when resuming: the run was trained with --data-dir (not set)")
+        }
+
+        var accepted = TrainingOptions()
+        accepted.batchSize = 64  // the saved value: not a change
+        accepted.limit(96)
+        accepted.epochs = 10
+        accepted.maxSteps = 40
+        accepted.threads = 1
+        accepted.logEvery = 5
+        let resumed = try accepted.resumedConfig(saved: saved)
+        XCTAssertEqual(resumed.epochs, 10)
+        XCTAssertEqual(resumed.maxSteps, 40)
+        XCTAssertEqual(resumed.threads, 1)
+        XCTAssertEqual(resumed.logEvery, 5)
+        XCTAssertEqual(resumed.criticLearningRate, saved.criticLearningRate)
+    }
+
+    func testSettingsRoundTripThroughJSON() throws {
+        var options = TrainingOptions()
+        options.seed = UInt64.max - 5
+        options.criticLearningRate = 3.7e-4
+        options.dataDirectory = "/some/where"
+        options.maxSteps = 12
+        let config = try options.freshConfig()
+        XCTAssertEqual(try TrainingConfig(jsonString: config.jsonString()), config)
+        XCTAssertTrue(config.jsonString().contains("\"lr_critic\":0.00037"), config.jsonString())
+        XCTAssertThrowsError(try TrainingConfig(jsonString: "{\"epochs\": 3}")) { error in
+            XCTAssertEqual("\(error)", "the saved settings are not readable: missing key 'dataset'")
+        }
+    }
+}
+
+private extension TrainingOptions {
+    mutating func limit(_ count: Int) { imageLimit = count }
+}
