@@ -90,7 +90,12 @@ static void load_library(void) {
     p_corename = (corename_fn)find_symbol(handle, "openblas_get_corename");
     p_set_threads = (set_threads_fn)find_symbol(handle, "openblas_set_num_threads");
     p_get_threads = (get_threads_fn)find_symbol(handle, "openblas_get_num_threads");
-    if (p_sgemm && p_dgemm && p_corename && p_set_threads && p_get_threads) load_status = 0;
+    if (p_sgemm && p_dgemm && p_corename && p_set_threads && p_get_threads) {
+        // One thread per call: callers split large products across threads themselves, and
+        // OpenBLAS's idle worker threads would otherwise spin against them.
+        p_set_threads(1);
+        load_status = 0;
+    }
 }
 
 int wgan_blas_load(void) {

@@ -33,7 +33,6 @@ public struct SeedBenchmark {
 
     public func run() throws -> Result {
         try BLAS.load()
-        BLAS.threads = threads
         Parallel.threads = threads
         var rng = RandomGenerator(seed: seed)
         let generator = SeedGenerator(using: &rng), critic = SeedCritic(using: &rng)

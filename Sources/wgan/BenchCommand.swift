@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
     var steps = 200
     @Option(parsing: .unconditional, help: "Untimed steps first.")
     var warmup = 20
-    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: the machine's core count).")
+    @Option(parsing: .unconditional, help: "Threads for matrix products and parallel work (default: the machine's core count).")
     var threads = TrainingConfig.defaultThreads
     @Flag(help: "End with one line of JSON.")
     var json = false

@@ -52,7 +52,7 @@ struct TrainCommand: ParsableCommand {
     var maxSteps: Int?
     @Option(parsing: .unconditional, help: "Random seed (default 0).")
     var seed: UInt64?
-    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: the machine's core count).")
+    @Option(parsing: .unconditional, help: "Threads for matrix products and parallel work (default: the machine's core count).")
     var threads: Int?
     @Option(parsing: .unconditional, help: "Also log the losses to log.jsonl every N steps.")
     var logEvery: Int?

@@ -62,10 +62,10 @@ public enum TrainingSession {
                        now: console.now, checkpointStep: saved.progress.step)
     }
 
-    /// Loads OpenBLAS with `threads` threads and returns its one-line summary.
+    /// Loads OpenBLAS, gives the engine `threads` threads and returns the one-line summary.
     static func prepareBLAS(threads: Int) throws -> String {
         try BLAS.load()
-        BLAS.threads = threads
+        Parallel.threads = threads
         return BLAS.summary
     }
 
