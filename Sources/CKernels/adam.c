@@ -71,7 +71,7 @@ static adam_fn choose_adam(const char **isa) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) { *isa = "avx512f"; return adam_avx512; }
-    if (__builtin_cpu_supports("avx2")) { *isa = "avx2"; return adam_avx2; }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) { *isa = "avx2"; return adam_avx2; }
 #endif
     *isa = "baseline";
     return adam_baseline;

@@ -1,4 +1,5 @@
 @testable import WGANEngine
+import Foundation
 import XCTest
 
 final class ForwardTests: XCTestCase {
@@ -105,5 +106,24 @@ final class ForwardTests: XCTestCase {
         var restored = RandomGenerator(state: saved)!
         XCTAssertEqual(restored.next(), next)
         XCTAssertNil(RandomGenerator(state: [0, 0, 0, 0]))
+    }
+}
+
+final class TanhAccuracyTests: XCTestCase {
+    /// The vectorised tanh against double-precision tanh over a dense sweep of [-12, 12], in
+    /// units in the last place of the Float result (plus the special values).
+    func testTanhIsWithinOneULP() {
+        let values = (-120_000...120_000).map { Float($0) * 1e-4 } + [1e-30, -1e-30, 0, 1e-7, 30, -30, .infinity, -.infinity]
+        let y = Tensor(values, shape: [values.count]).tanh().scalars
+        var worst: Float = 0
+        for (x, t) in zip(values, y) {
+            let exact = Float(Foundation.tanh(Double(x)))
+            let ulps = abs(t - exact) / max(exact.ulp, Float.leastNormalMagnitude)
+            worst = max(worst, ulps)
+        }
+        XCTAssertLessThanOrEqual(worst, 1, "worst error \(worst) ulp")
+        XCTAssertGreaterThan(worst, 0, "a different implementation from libm, so some rounding differs")
+        XCTAssertTrue(Tensor([.nan], shape: [1]).tanh().item.isNaN, "a NaN must survive, so divergence is caught")
+        XCTAssertEqual(Tensor([-0.0], shape: [1]).tanh().item.sign, .minus)
     }
 }

@@ -14,6 +14,9 @@ extern "C" {
 void wgan_adam_update(float *p, const float *g, float *m, float *v, size_t count,
                       float beta1, float beta2, float step_size, float correction2_root, float eps);
 
+/// y = tanh(x) elementwise, within one ulp of the exact value; NaN stays NaN.
+void wgan_tanh(const float *x, float *y, size_t count);
+
 /// The instruction set the kernels above use on this CPU: "avx512f", "avx2" or "baseline".
 const char *wgan_kernels_isa(void);
 

@@ -1,11 +1,14 @@
 /// Elementwise loops over raw storage. Closures passed here are inlined and specialised by the
-/// optimiser, so each call site compiles to a plain vectorisable loop.
+/// optimiser, so each call site compiles to a plain vectorisable loop; large tensors are split
+/// across `Parallel.threads`.
 enum Elementwise {
     @inline(__always)
     static func map(_ x: TensorStorage, _ f: (Float) -> Float) -> TensorStorage {
         let out = TensorStorage(uninitializedCount: x.count)
         let src = x.pointer, dst = out.pointer
-        for i in 0..<x.count { dst[i] = f(src[i]) }
+        Parallel.forEachRange(x.count) { range in
+            for i in range { dst[i] = f(src[i]) }
+        }
         return out
     }
 
@@ -14,7 +17,9 @@ enum Elementwise {
         precondition(a.count == b.count)
         let out = TensorStorage(uninitializedCount: a.count)
         let pa = a.pointer, pb = b.pointer, dst = out.pointer
-        for i in 0..<a.count { dst[i] = f(pa[i], pb[i]) }
+        Parallel.forEachRange(a.count) { range in
+            for i in range { dst[i] = f(pa[i], pb[i]) }
+        }
         return out
     }
 
@@ -29,10 +34,10 @@ enum Elementwise {
         let n = out.count
         if b.count == 1 {
             let s = pb[0]
-            for i in 0..<n { dst[i] = f(pa[i], s) }
+            Parallel.forEachRange(n) { range in for i in range { dst[i] = f(pa[i], s) } }
         } else if a.count == 1 {
             let s = pa[0]
-            for i in 0..<n { dst[i] = f(s, pb[i]) }
+            Parallel.forEachRange(n) { range in for i in range { dst[i] = f(s, pb[i]) } }
         } else if a.count == n, isTrailingBlock(b.shape, of: shape) {
             // [rows, columns] with a per-column operand: the bias-add shape.
             let inner = b.count

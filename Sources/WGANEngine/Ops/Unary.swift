@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -43,7 +44,11 @@ extension Tensor {
     }
 
     public func tanh() -> Tensor {
-        let out = Elementwise.map(storage) { tanhf($0) }
+        let out = TensorStorage(uninitializedCount: count)
+        let src = storage.pointer, dst = out.pointer
+        Parallel.forEachRange(count) { range in
+            wgan_tanh(src + range.lowerBound, dst + range.lowerBound, range.count)
+        }
         let x = self
         return .result(out, shape: shape, op: "tanh", inputs: [x]) { g, needs in
             [Tensor.tanhBackward(g, output: x.savedOutput(out, shape: x.shape) { x.tanh() })]
