@@ -1,3 +1,4 @@
+import Foundation
 import WGANEngine
 import WGANOptim
 import XCTest
@@ -53,6 +54,31 @@ final class OptimizerTests: XCTestCase {
             let g = Float(i % 7) - 3
             XCTAssertEqual(values[i], g == 0 ? 0 : -0.5 * g / abs(g), accuracy: 1e-6, "element \(i)")
         }
+    }
+
+    /// The vector kernel (AVX-512 or AVX2 here) against the formula in Double, over two steps of
+    /// random gradients on a parameter longer than a vector and not a multiple of its width.
+    func testVectorKernelFollowsTheFormula() {
+        let n = 1_003
+        var rng = RandomGenerator(seed: 9)
+        let start = Tensor.uniform([n], low: -1, high: 1, using: &rng)
+        let grads = (0..<2).map { _ in Tensor.uniform([n], low: -2, high: 2, using: &rng) }
+        let p = start.copy().requiringGrad()
+        let adam = Adam(parameters: [p], learningRate: 0.01, betas: (0.8, 0.99), eps: 1e-6)
+        var expected = start.scalars.map(Double.init)
+        var m = [Double](repeating: 0, count: n), v = m
+        for (t, g) in grads.enumerated() {
+            p.grad = g
+            adam.step()
+            let g = g.scalars.map(Double.init)
+            for j in 0..<n {
+                m[j] = 0.8 * m[j] + 0.2 * g[j]
+                v[j] = 0.99 * v[j] + 0.01 * g[j] * g[j]
+                let stepSize = 0.01 / (1 - pow(0.8, Double(t + 1)))
+                expected[j] -= stepSize * m[j] / (v[j].squareRoot() / (1 - pow(0.99, Double(t + 1))).squareRoot() + 1e-6)
+            }
+        }
+        for (a, e) in zip(p.scalars, expected) { XCTAssertEqual(Double(a), e, accuracy: 1e-6) }
     }
 
     func testRMSpropAndSGD() {
