@@ -17,6 +17,13 @@ void wgan_adam_update(float *p, const float *g, float *m, float *v, size_t count
 /// y = tanh(x) elementwise, within one ulp of the exact value; NaN stays NaN.
 void wgan_tanh(const float *x, float *y, size_t count);
 
+typedef void (*wgan_task_fn)(void *context, long part);
+
+/// Runs fn(context, part) for part in 0..<parts: part 0 on the calling thread, the others on
+/// pool workers (started on first use; they spin briefly between jobs, then sleep). Returns when
+/// all parts are done. While a job runs, another call (from another thread) runs its parts inline.
+void wgan_pool_run(long parts, wgan_task_fn fn, void *context);
+
 /// The instruction set the kernels above use on this CPU: "avx512f", "avx2" or "baseline".
 const char *wgan_kernels_isa(void);
 

@@ -1,4 +1,4 @@
-import Dispatch
+import CKernels
 import Synchronization
 
 /// How the engine uses more than one core. OpenBLAS itself runs single-threaded (its idle
@@ -27,8 +27,12 @@ public enum Parallel {
         spread.add(1, ordering: .relaxed)
         defer { spread.subtract(1, ordering: .relaxed) }
         withoutActuallyEscaping(body) { body in
-            let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { box.value($0) }
+            var task = body
+            withUnsafeMutablePointer(to: &task) { pointer in
+                wgan_pool_run(parts, { context, part in
+                    context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
+                }, pointer)
+            }
         }
     }
 
@@ -60,11 +64,4 @@ public enum Parallel {
         branches({ a = first() }, { b = second() })
         return (a!, b!)
     }
-}
-
-/// Hands a value to Dispatch's `@Sendable` closures where the caller guarantees the threads
-/// touch disjoint memory.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
