@@ -1,0 +1,45 @@
+@testable import WGANEngine
+import Dispatch
+import Synchronization
+import XCTest
+
+final class ParallelTests: XCTestCase {
+    override func setUp() { Parallel.threads = 2 }
+    override func tearDown() { Parallel.threads = 1 }
+
+    /// Every part runs exactly once, across many back-to-back regions (the pool's spin-then-sleep
+    /// cycle included: a pause between batches lets the worker fall asleep).
+    func testEveryPartRunsOnce() {
+        for round in 0..<200 {
+            let counts = Mutex([0, 0, 0, 0])
+            Parallel.run(parts: 2) { part in counts.withLock { $0[part] += 1 } }
+            XCTAssertEqual(counts.withLock { $0 }, [1, 1, 0, 0], "round \(round)")
+            if round == 100 { usleep(200_000) }
+        }
+    }
+
+    func testRangesCoverEveryElementOnce() {
+        let n = 100_003
+        var marks = [UInt8](repeating: 0, count: n)
+        marks.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            Parallel.forEachRange(n) { range in for i in range { base[i] += 1 } }
+        }
+        XCTAssertTrue(marks.allSatisfy { $0 == 1 })
+    }
+
+    /// A region inside a region runs inline; regions started from two threads at once both finish.
+    func testNestedAndConcurrentRegionsFinish() {
+        let total = Atomic<Int>(0)
+        Parallel.branches({
+            Parallel.run(parts: Parallel.parts(forWork: 10, minimum: 1)) { _ in total.add(1, ordering: .relaxed) }
+        }, {
+            total.add(10, ordering: .relaxed)
+        })
+        XCTAssertEqual(total.load(ordering: .relaxed), 11, "the nested region ran as one part")
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<50 { Parallel.run(parts: 2) { _ in total.add(1, ordering: .relaxed) } }
+        }
+        XCTAssertEqual(total.load(ordering: .relaxed), 11 + 4 * 50 * 2)
+    }
+}
