@@ -23,6 +23,21 @@ final class FusedOpTests: XCTestCase {
         for (a, r) in zip(fastGrads, referenceGrads) { assertClose(a.scalars, r.scalars, tolerance: 1e-5) }
     }
 
+    /// Split into column blocks on two threads, batch norm gives the same values to the bit.
+    func testBatchNormOnTwoThreadsEqualsOneThread() {
+        let x = randomTensor([4, 5_003], seed: 21, low: -2, high: 2).requiringGrad()
+        let w = randomTensor([5_003], seed: 22).requiringGrad(), b = randomTensor([5_003], seed: 23).requiringGrad()
+        let g = randomTensor([4, 5_003], seed: 24)
+        func run() -> [[Float]] {
+            let (y, mean, variance) = x.batchNorm(weight: w, bias: b, eps: 0.8)
+            return [y.scalars, mean.scalars, variance.scalars] + gradients(of: y, withRespectTo: [x, w, b], gradOutput: g).map(\.scalars)
+        }
+        let single = run()
+        Parallel.threads = 2
+        defer { Parallel.threads = 1 }
+        XCTAssertEqual(run(), single)
+    }
+
     func testBatchNormDerivativesAgainstFiniteDifferences() {
         let inputs = [randomTensor([4, 3], seed: 5, low: -2, high: 2), randomTensor([3], seed: 6), randomTensor([3], seed: 7)]
         let f: ([Tensor]) -> Tensor = { t in

@@ -1,65 +1,71 @@
-/// Batch normalisation of [rows, columns] over rows, one column per feature. Loops run along
-/// rows with the columns innermost, so each pass is a contiguous, vectorisable sweep.
+/// Batch normalisation of [rows, columns] over rows, one column per feature. Columns are
+/// independent, so each call splits them across `Parallel.threads`; within a block of columns
+/// the loops run along rows with the columns innermost, each a contiguous, vectorisable sweep.
 enum BatchNormKernels {
     struct Statistics {
         let mean: TensorStorage, variance: TensorStorage, invStd: TensorStorage
     }
 
-    /// Batch mean, biased variance (two passes, for accuracy) and 1/√(variance + eps).
-    static func statistics(_ x: TensorStorage, rows n: Int, columns c: Int, eps: Float) -> Statistics {
-        let mean = TensorStorage(count: c, repeating: 0), variance = TensorStorage(count: c, repeating: 0)
-        let invStd = TensorStorage(uninitializedCount: c)
-        let px = x.pointer, pm = mean.pointer, pv = variance.pointer, pi = invStd.pointer
-        for r in 0..<n {
-            let row = px + r * c
-            for j in 0..<c { pm[j] += row[j] }
-        }
-        let scale = 1 / Float(n)
-        for j in 0..<c { pm[j] *= scale }
-        for r in 0..<n {
-            let row = px + r * c
-            for j in 0..<c { let d = row[j] - pm[j]; pv[j] += d * d }
-        }
-        for j in 0..<c {
-            pv[j] *= scale
-            pi[j] = 1 / (pv[j] + eps).squareRoot()
-        }
-        return Statistics(mean: mean, variance: variance, invStd: invStd)
+    /// Splits the columns into blocks (multiples of 16) and runs `body` on each.
+    private static func forEachColumnBlock(rows n: Int, columns c: Int, _ body: (Range<Int>) -> Void) {
+        let parts = Parallel.parts(forWork: n * c, minimum: Parallel.minimumChunk)
+        Parallel.run(parts: parts) { part in body(Parallel.chunk(part, of: parts, count: c)) }
     }
 
-    /// y = (x − mean)·invStd·γ + β.
-    static func normalize(_ x: TensorStorage, rows n: Int, columns c: Int, mean: TensorStorage, invStd: TensorStorage,
-                          weight: TensorStorage, bias: TensorStorage) -> TensorStorage {
+    /// y = (x − mean)·invStd·γ + β with the batch's mean and biased variance (two passes, for
+    /// accuracy); returns y and the statistics.
+    static func forward(_ x: TensorStorage, rows n: Int, columns c: Int, eps: Float,
+                        weight: TensorStorage, bias: TensorStorage) -> (TensorStorage, Statistics) {
+        let mean = TensorStorage(count: c, repeating: 0), variance = TensorStorage(count: c, repeating: 0)
+        let invStd = TensorStorage(uninitializedCount: c)
         let out = TensorStorage(uninitializedCount: n * c)
-        let px = x.pointer, py = out.pointer, pm = mean.pointer, pi = invStd.pointer
+        let px = x.pointer, py = out.pointer, pm = mean.pointer, pv = variance.pointer, pi = invStd.pointer
         let pw = weight.pointer, pb = bias.pointer
-        for r in 0..<n {
-            let row = px + r * c, dst = py + r * c
-            for j in 0..<c { dst[j] = (row[j] - pm[j]) * pi[j] * pw[j] + pb[j] }
+        let scale = 1 / Float(n)
+        forEachColumnBlock(rows: n, columns: c) { columns in
+            for r in 0..<n {
+                let row = px + r * c
+                for j in columns { pm[j] += row[j] }
+            }
+            for j in columns { pm[j] *= scale }
+            for r in 0..<n {
+                let row = px + r * c
+                for j in columns { let d = row[j] - pm[j]; pv[j] += d * d }
+            }
+            for j in columns {
+                pv[j] *= scale
+                pi[j] = 1 / (pv[j] + eps).squareRoot()
+            }
+            for r in 0..<n {
+                let row = px + r * c, dst = py + r * c
+                for j in columns { dst[j] = (row[j] - pm[j]) * pi[j] * pw[j] + pb[j] }
+            }
         }
-        return out
+        return (out, Statistics(mean: mean, variance: variance, invStd: invStd))
     }
 
     /// With x̂ = (x − mean)·invStd: dβ = Σg, dγ = Σg·x̂, dx = γ·invStd·(g − dβ/N − x̂·dγ/N).
-    static func backward(_ g: TensorStorage, _ x: TensorStorage, rows n: Int, columns c: Int, mean: TensorStorage,
-                         invStd: TensorStorage, weight: TensorStorage) -> (TensorStorage, TensorStorage, TensorStorage) {
+    static func backward(_ g: TensorStorage, _ x: TensorStorage, rows n: Int, columns c: Int, statistics: Statistics,
+                         weight: TensorStorage) -> (TensorStorage, TensorStorage, TensorStorage) {
         let dWeight = TensorStorage(count: c, repeating: 0), dBias = TensorStorage(count: c, repeating: 0)
         let dx = TensorStorage(uninitializedCount: n * c)
-        let pg = g.pointer, px = x.pointer, pm = mean.pointer, pi = invStd.pointer, pw = weight.pointer
-        let pdw = dWeight.pointer, pdb = dBias.pointer, pdx = dx.pointer
-        for r in 0..<n {
-            let gr = pg + r * c, xr = px + r * c
-            for j in 0..<c {
-                pdb[j] += gr[j]
-                pdw[j] += gr[j] * (xr[j] - pm[j]) * pi[j]
-            }
-        }
+        let pg = g.pointer, px = x.pointer, pm = statistics.mean.pointer, pi = statistics.invStd.pointer
+        let pw = weight.pointer, pdw = dWeight.pointer, pdb = dBias.pointer, pdx = dx.pointer
         let scale = 1 / Float(n)
-        for r in 0..<n {
-            let gr = pg + r * c, xr = px + r * c, dr = pdx + r * c
-            for j in 0..<c {
-                let normalized = (xr[j] - pm[j]) * pi[j]
-                dr[j] = pw[j] * pi[j] * (gr[j] - pdb[j] * scale - normalized * pdw[j] * scale)
+        forEachColumnBlock(rows: n, columns: c) { columns in
+            for r in 0..<n {
+                let gr = pg + r * c, xr = px + r * c
+                for j in columns {
+                    pdb[j] += gr[j]
+                    pdw[j] += gr[j] * (xr[j] - pm[j]) * pi[j]
+                }
+            }
+            for r in 0..<n {
+                let gr = pg + r * c, xr = px + r * c, dr = pdx + r * c
+                for j in columns {
+                    let normalized = (xr[j] - pm[j]) * pi[j]
+                    dr[j] = pw[j] * pi[j] * (gr[j] - pdb[j] * scale - normalized * pdw[j] * scale)
+                }
             }
         }
         return (dx, dWeight, dBias)

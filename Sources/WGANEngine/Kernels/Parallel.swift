@@ -9,9 +9,9 @@ public enum Parallel {
     /// Threads the engine uses; 1 runs everything on the calling thread.
     nonisolated(unsafe) public static var threads = 1
 
-    /// Below this many elements an elementwise loop is not split: waking a second thread costs
-    /// a few microseconds, more than a pass over a few thousand floats.
-    public static let minimumChunk = 32_768
+    /// Below this many elements an elementwise loop is not split: handing work to another
+    /// thread costs about a microsecond, a pass over a few thousand floats.
+    public static let minimumChunk = 8_192
 
     private static let spread = Atomic<Int>(0)
 

@@ -56,9 +56,8 @@ extension Tensor {
         precondition(rank == 2 && weight.shape == [shape[1]] && bias.shape == [shape[1]],
                      "batchNorm: input \(shape), weight \(weight.shape), bias \(bias.shape) do not fit")
         let (n, c) = (shape[0], shape[1])
-        let stats = BatchNormKernels.statistics(storage, rows: n, columns: c, eps: eps)
-        let out = BatchNormKernels.normalize(storage, rows: n, columns: c, mean: stats.mean, invStd: stats.invStd,
-                                             weight: weight.storage, bias: bias.storage)
+        let (out, stats) = BatchNormKernels.forward(storage, rows: n, columns: c, eps: eps,
+                                                    weight: weight.storage, bias: bias.storage)
         let x = self
         let y = Tensor.fused("batchNorm", output: out, shape: shape, inputs: [x, weight, bias], reference: { t in
             let mean = t[0].mean(axes: [0], keepDims: true)
@@ -66,7 +65,7 @@ extension Tensor {
             return centered / (centered.square().mean(axes: [0], keepDims: true) + eps).sqrt() * t[1] + t[2]
         }) { g, _ in
             let (dx, dWeight, dBias) = BatchNormKernels.backward(
-                g.storage, x.storage, rows: n, columns: c, mean: stats.mean, invStd: stats.invStd, weight: weight.storage)
+                g.storage, x.storage, rows: n, columns: c, statistics: stats, weight: weight.storage)
             return [Tensor(storage: dx, shape: [n, c]), Tensor(storage: dWeight, shape: [c]), Tensor(storage: dBias, shape: [c])]
         }
         return (y, Tensor(storage: stats.mean, shape: [c]), Tensor(storage: stats.variance, shape: [c]))
