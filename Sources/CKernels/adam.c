@@ -5,13 +5,13 @@
 #include "CKernels.h"
 
 
-typedef void (*adam_fn)(float *restrict, const float *restrict, float *restrict, float *restrict, size_t,
-                        float, float, float, float, float);
+typedef void (*adam_fn)(float *restrict, const float *restrict, const float *restrict, float *restrict,
+                        float *restrict, size_t, float, float, float, float, float);
 
 // __builtin_elementwise_sqrt has no errno side effect (sqrtf does), so the loops below vectorise.
-#define ADAM_LOOP                                                                                  \
+#define ADAM_LOOP(gradient)                                                                        \
     for (size_t j = 0; j < count; j++) {                                                           \
-        const float gj = g[j];                                                                     \
+        const float gj = gradient;                                                                 \
         const float mj = m[j] + (1.0f - beta1) * (gj - m[j]);                                      \
         const float vj = beta2 * v[j] + (1.0f - beta2) * gj * gj;                                  \
         m[j] = mj;                                                                                 \
@@ -19,10 +19,14 @@ typedef void (*adam_fn)(float *restrict, const float *restrict, float *restrict,
         p[j] -= step_size * mj / (__builtin_elementwise_sqrt(vj) / correction2_root + eps);       \
     }
 
+// g2 (may be NULL) is a second part of the gradient, added on the fly so that a gradient that
+// arrives in two parts is never materialised.
 #define ADAM_FUNCTION(name, attributes)                                                            \
-    attributes static void name(float *restrict p, const float *restrict g, float *restrict m,    \
-                                float *restrict v, size_t count, float beta1, float beta2,         \
-                                float step_size, float correction2_root, float eps) { ADAM_LOOP }
+    attributes static void name(float *restrict p, const float *restrict g, const float *restrict g2, \
+                                float *restrict m, float *restrict v, size_t count, float beta1,   \
+                                float beta2, float step_size, float correction2_root, float eps) { \
+        if (g2) { ADAM_LOOP(g[j] + g2[j]) } else { ADAM_LOOP(g[j]) }                               \
+    }
 
 // No fused multiply-adds in any variant: each rounds exactly like the others and like PyTorch's
 // separate operations.
@@ -51,10 +55,10 @@ static void choose(void) {
     if (!chosen_adam) chosen_adam = choose_adam(&chosen_isa);
 }
 
-void wgan_adam_update(float *p, const float *g, float *m, float *v, size_t count,
+void wgan_adam_update(float *p, const float *g, const float *g2, float *m, float *v, size_t count,
                       float beta1, float beta2, float step_size, float correction2_root, float eps) {
     choose();
-    chosen_adam(p, g, m, v, count, beta1, beta2, step_size, correction2_root, eps);
+    chosen_adam(p, g, g2, m, v, count, beta1, beta2, step_size, correction2_root, eps);
 }
 
 const char *wgan_kernels_isa(void) {

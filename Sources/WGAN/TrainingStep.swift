@@ -10,6 +10,14 @@ public struct CriticStepResult {
     public let inputGradient: Tensor
     public let penalty: Float
     public let loss: Float
+    /// Each critic parameter's gradient, in two parts (the Wasserstein estimate's and the
+    /// penalty's), in the order of the critic optimizer's parameters.
+    public let criticGradientParts: [[Tensor]]
+
+    /// Each critic parameter's whole gradient (summed on demand; the step itself never needs it).
+    public var criticGradients: [Tensor] {
+        criticGradientParts.map { parts in withoutGrad { parts.dropFirst().reduce(parts[0], +) } }
+    }
 }
 
 /// The seed's training step: a critic update with the gradient penalty, then a generator
@@ -65,14 +73,15 @@ public final class WGANGPStep {
             estimate = criticFake.mean() - criticReal.mean()
             estimateGradients = gradients(of: estimate, withRespectTo: parameters)
         })
+        // Each weight's gradient is the sum of the two parts; the optimizer adds them in its own
+        // pass rather than materialising the sum.
+        let gradientParts = zip(estimateGradients, penaltyGradients).map { [$0, $1] }
         criticOptimizer.zeroGrad()
-        for (parameter, (a, b)) in zip(parameters, zip(estimateGradients, penaltyGradients)) {
-            parameter.grad = withoutGrad { a + b }
-        }
-        criticOptimizer.step()
+        criticOptimizer.step(gradientParts: gradientParts)
         let loss = estimate.item + lambda * gp.item
         return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
-                                inputGradient: inputGradient.detached(), penalty: gp.item, loss: loss)
+                                inputGradient: inputGradient.detached(), penalty: gp.item, loss: loss,
+                                criticGradientParts: gradientParts)
     }
 
     /// One generator update on latent batch `z`; returns the generator loss.

@@ -26,35 +26,45 @@ public final class Adam: Optimizer {
         exponentialAverageSquared = SlotBuffers("exp_avg_sq", for: parameters)
     }
 
-    // Holds decayed gradients alive for the duration of one step.
-    private var decayedGradients: [TensorStorage] = []
-
     public func step() {
+        update(parameters.map { $0.grad.map { [$0] } ?? [] })
+    }
+
+    /// The update with each gradient given in parts, added inside the update's own pass.
+    public func step(gradientParts: [[Tensor]]) {
+        precondition(gradientParts.count == parameters.count, "one list of gradient parts per parameter")
+        update(gradientParts)
+    }
+
+    private func update(_ gradientParts: [[Tensor]]) {
         stepCount += 1
-        defer { decayedGradients.removeAll() }
         let t = Double(stepCount)
         let stepSize = Float(Double(learningRate) / (1 - pow(Double(beta1), t)))
         let correction2Root = Float((1 - pow(Double(beta2), t)).squareRoot())
         let (b1, b2, eps, decay) = (beta1, beta2, self.eps, weightDecay)
-        for (i, parameter) in parameters.enumerated() {
-            guard let grad = parameter.grad else { continue }
+        for (i, (parameter, parts)) in zip(parameters, gradientParts).enumerated() where !parts.isEmpty {
             let p = parameter.storage.pointer, m = exponentialAverage.slots[i].pointer
             let v = exponentialAverageSquared.slots[i].pointer
-            let g = decay == 0 ? grad.storage.pointer : withDecay(grad, parameter, decay)
+            // The kernel adds up to two parts itself; more are summed first.
+            var first = parts[0], second: Tensor? = parts.count > 1 ? parts[1] : nil
+            if parts.count > 2 { first = withoutGrad { parts.dropLast().dropFirst().reduce(first, +) }; second = parts.last }
+            if decay != 0 {
+                first = Tensor(storage: TensorStorage(copying: withDecay(first, second, parameter, decay)), shape: parameter.shape)
+                second = nil
+            }
+            let g = first.storage.pointer, g2 = second?.storage.pointer
             Parallel.forEachRange(parameter.count) { range in
-                wgan_adam_update(p + range.lowerBound, g + range.lowerBound, m + range.lowerBound, v + range.lowerBound,
-                                 range.count, b1, b2, stepSize, correction2Root, eps)
+                wgan_adam_update(p + range.lowerBound, g + range.lowerBound, g2.map { $0 + range.lowerBound },
+                                 m + range.lowerBound, v + range.lowerBound, range.count, b1, b2, stepSize,
+                                 correction2Root, eps)
             }
         }
     }
 
-    /// g + decay·p (PyTorch's L2 weight decay), in a buffer kept until the next call.
-    private func withDecay(_ grad: Tensor, _ parameter: Tensor, _ decay: Float) -> UnsafeMutablePointer<Float> {
-        let out = TensorStorage(uninitializedCount: grad.count)
-        let g = grad.storage.pointer, p = parameter.storage.pointer
-        for j in 0..<grad.count { out.pointer[j] = g[j] + decay * p[j] }
-        decayedGradients.append(out)
-        return out.pointer
+    /// g (+ g2) + decay·p: PyTorch's L2 weight decay.
+    private func withDecay(_ grad: Tensor, _ second: Tensor?, _ parameter: Tensor, _ decay: Float) -> [Float] {
+        let g = grad.storage.pointer, g2 = second?.storage.pointer, p = parameter.storage.pointer
+        return (0..<grad.count).map { j in g[j] + (g2?[j] ?? 0) + decay * p[j] }
     }
 
     public var state: [(name: String, values: [Float])] {

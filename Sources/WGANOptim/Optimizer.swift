@@ -7,6 +7,9 @@ public protocol Optimizer: AnyObject {
     /// The learning rate; schedules may change it between steps.
     var learningRate: Float { get set }
     func step()
+    /// A step where each parameter's gradient is the sum of the given parts (one list per
+    /// parameter, in order), for gradients computed in pieces; `grad` is not read.
+    func step(gradientParts: [[Tensor]])
     /// Per-parameter state (moments and the like) for checkpoints, by name.
     var state: [(name: String, values: [Float])] { get }
     /// Restores state saved from `state`; throws when names or sizes differ.
@@ -14,6 +17,15 @@ public protocol Optimizer: AnyObject {
 }
 
 extension Optimizer {
+    /// Sums the parts into each parameter's `grad`, then steps.
+    public func step(gradientParts: [[Tensor]]) {
+        precondition(gradientParts.count == parameters.count, "one list of gradient parts per parameter")
+        for (parameter, parts) in zip(parameters, gradientParts) {
+            parameter.grad = parts.isEmpty ? nil : withoutGrad { parts.dropFirst().reduce(parts[0], +) }
+        }
+        step()
+    }
+
     /// Clears every parameter's gradient (PyTorch's `zero_grad(set_to_none=True)`).
     public func zeroGrad() {
         for p in parameters { p.grad = nil }

@@ -81,6 +81,24 @@ final class OptimizerTests: XCTestCase {
         for (a, e) in zip(p.scalars, expected) { XCTAssertEqual(Double(a), e, accuracy: 1e-6) }
     }
 
+    /// A gradient given in parts gives the same step as its sum, in Adam's fused kernel (two parts),
+    /// past it (three parts) and in the protocol's default (SGD).
+    func testGradientPartsStepLikeTheirSum() {
+        var rng = RandomGenerator(seed: 11)
+        let parts = (0..<3).map { _ in Tensor.uniform([40_000], low: -1, high: 1, using: &rng) }
+        for count in [2, 3] {
+            let summed = withoutGrad { parts[1..<count].reduce(parts[0], +) }
+            let a = Tensor.zeros([40_000]).requiringGrad(), b = Tensor.zeros([40_000]).requiringGrad()
+            a.grad = summed
+            Adam(parameters: [a], learningRate: 0.1).step()
+            Adam(parameters: [b], learningRate: 0.1).step(gradientParts: [Array(parts[0..<count])])
+            for (x, y) in zip(a.scalars, b.scalars) { XCTAssertEqual(x, y, accuracy: 1e-6) }
+        }
+        let p = parameter([1])
+        SGD(parameters: [p], learningRate: 1).step(gradientParts: [[Tensor([2], shape: [1]), Tensor([3], shape: [1])]])
+        XCTAssertEqual(p.scalars, [-4])
+    }
+
     func testRMSpropAndSGD() {
         let p = parameter([1])
         let rmsprop = RMSprop(parameters: [p], learningRate: 0.01, alpha: 0.99, eps: 1e-8)

@@ -7,11 +7,12 @@
 extern "C" {
 #endif
 
-/// One Adam update over `count` elements with PyTorch's formula:
+/// One Adam update over `count` elements with PyTorch's formula, where the gradient is g, or
+/// g + g2 when g2 is not NULL:
 ///   m += (1 - beta1)(g - m);  v = beta2 v + (1 - beta2) g^2;
 ///   p -= step_size * m / (sqrt(v) / correction2_root + eps)
 /// Uses AVX-512 or AVX2 when the CPU has them (chosen once, at first call), else plain C.
-void wgan_adam_update(float *p, const float *g, float *m, float *v, size_t count,
+void wgan_adam_update(float *p, const float *g, const float *g2, float *m, float *v, size_t count,
                       float beta1, float beta2, float step_size, float correction2_root, float eps);
 
 /// y = tanh(x) elementwise, within one ulp of the exact value; NaN stays NaN.
