@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Both formats store little-endian data. Conversion is a bulk copy on little-endian hosts (x86-64, arm64);
 /// the byte swap below only compiles in on a big-endian host, so the format stays correct there too.
-protocol LittleEndianElement: BitwiseCopyable {
+protocol LittleEndianElement: BitwiseCopyable, Sendable {
     var byteSwapped: Self { get }
 }
 
@@ -40,6 +40,16 @@ enum LittleEndianBytes {
         bytes.withUnsafeBytes { decode($0, as: type) }
     }
 
+    /// `values` as an entry's bytes: the array itself where its memory already is little-endian, so
+    /// that nothing is copied until the file is written, and otherwise its encoding.
+    static func entryBytes<Element: LittleEndianElement>(_ values: [Element]) -> any EntryBytes {
+        #if _endian(big)
+        return encode(values)
+        #else
+        return values
+        #endif
+    }
+
     static func encode<Element: LittleEndianElement>(_ values: [Element]) -> Data {
         #if _endian(big)
         let values = values.map(\.byteSwapped)
@@ -47,3 +57,30 @@ enum LittleEndianBytes {
         return values.withUnsafeBytes { Data($0) }
     }
 }
+
+/// Memory holding a safetensors entry's bytes exactly as the file stores them, which an entry keeps
+/// instead of a copy: `Data` as read or given, or an array of values on a little-endian host.
+protocol EntryBytes: Sendable {
+    var byteCount: Int { get }
+    /// Runs `body` over the bytes, which stay valid only during the call.
+    func withFileBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result
+}
+
+extension Data: EntryBytes {
+    var byteCount: Int { count }
+
+    func withFileBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes(body)
+    }
+}
+
+#if _endian(little)
+// Only here is an array's memory the file's bytes; elsewhere `entryBytes` encodes.
+extension Array: EntryBytes where Element: LittleEndianElement {
+    var byteCount: Int { count * MemoryLayout<Element>.stride }
+
+    func withFileBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes(body)
+    }
+}
+#endif
