@@ -123,6 +123,19 @@ public struct SafeTensors: Equatable, Sendable {
         try set(name, values, as: .i64, shape: shape)
     }
 
+    /// Adds or replaces an F32 tensor whose elements stay in `source` and are read from there when
+    /// the file is written (see `SafeTensorsFloatSource` for what that asks of the caller).
+    /// `source.count` must be the element count of `shape`.
+    public mutating func set(_ name: String, floatsIn source: some SafeTensorsFloatSource, shape: [Int]) throws(SafeTensorsError) {
+        try Self.checkCount(tensor: name, shape: shape, count: source.count)
+        #if _endian(big)
+        let storage = LittleEndianBytes.encode(source.withUnsafeFloats { Array($0) })
+        #else
+        let storage = FloatSourceBytes(source: source)
+        #endif
+        store(Entry(name: name, dtype: .f32, shape: shape, storage: storage))
+    }
+
     /// Adds or replaces a tensor of any dtype from its little-endian, row-major bytes.
     public mutating func set(_ name: String, dtype: SafeTensorsDType, shape: [Int], bytes: Data) throws(SafeTensorsError) {
         try Self.checkName(name)
@@ -133,11 +146,7 @@ public struct SafeTensors: Equatable, Sendable {
     private mutating func set<Element: LittleEndianElement>(
         _ name: String, _ values: [Element], as dtype: SafeTensorsDType, shape: [Int]
     ) throws(SafeTensorsError) {
-        try Self.checkName(name)
-        guard shape.allSatisfy({ $0 >= 0 }) else { throw .invalidShape(tensor: name) }
-        guard ElementCount.of(shape) == values.count else {
-            throw .countMismatch(tensor: name, shape: shape, count: values.count)
-        }
+        try Self.checkCount(tensor: name, shape: shape, count: values.count)
         store(Entry(name: name, dtype: dtype, shape: shape, storage: LittleEndianBytes.entryBytes(values)))
     }
 
@@ -153,6 +162,15 @@ public struct SafeTensors: Equatable, Sendable {
 
     private static func checkName(_ name: String) throws(SafeTensorsError) {
         guard name != metadataKey else { throw .reservedName }
+    }
+
+    /// Checks a tensor given as `count` values: its name, and that they fill `shape`.
+    private static func checkCount(tensor name: String, shape: [Int], count: Int) throws(SafeTensorsError) {
+        try checkName(name)
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw .invalidShape(tensor: name) }
+        guard ElementCount.of(shape) == count else {
+            throw .countMismatch(tensor: name, shape: shape, count: count)
+        }
     }
 
     /// Checks that `byteCount` bytes are exactly what `shape` of `dtype` needs, without overflowing.
