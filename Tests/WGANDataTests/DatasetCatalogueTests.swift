@@ -9,13 +9,19 @@ final class DatasetCatalogueTests: XCTestCase {
         XCTAssertEqual(DatasetName.allCases.map(\.description), ["MNIST", "Fashion-MNIST"])
     }
 
+    /// Checks the size of a split of 28×28 images and its first labels.
+    private func assertMNISTSplit(_ dataset: ImageDataset, count: Int, firstLabels: [UInt8],
+                                  file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(dataset.count, count, file: file, line: line)
+        XCTAssertEqual(dataset.height, 28, file: file, line: line)
+        XCTAssertEqual(dataset.width, 28, file: file, line: line)
+        XCTAssertEqual(dataset.pixelBytes.count, count * 784, file: file, line: line)
+        XCTAssertEqual(Array(dataset.labels.prefix(firstLabels.count)), firstLabels, file: file, line: line)
+    }
+
     func testVendoredMNISTTestSplit() throws {
         let dataset = try DatasetName.mnist.load(.test)
-        XCTAssertEqual(dataset.count, 10_000)
-        XCTAssertEqual(dataset.height, 28)
-        XCTAssertEqual(dataset.width, 28)
-        XCTAssertEqual(dataset.pixelBytes.count, 10_000 * 784)
-        XCTAssertEqual(Array(dataset.labels.prefix(4)), [7, 2, 1, 0])
+        assertMNISTSplit(dataset, count: 10_000, firstLabels: [7, 2, 1, 0])
         XCTAssertEqual(dataset.pixelBytes.min(), 0)
         XCTAssertEqual(dataset.pixelBytes.max(), 255)
         // The first image's corner is background.
@@ -50,12 +56,7 @@ final class DatasetCatalogueTests: XCTestCase {
 
     func testVendoredMNISTTrainSplit() throws {
         // Checksums, gzip, IDX headers and lengths are all checked on the way.
-        let dataset = try DatasetName.mnist.load(.train)
-        XCTAssertEqual(dataset.count, 60_000)
-        XCTAssertEqual(dataset.height, 28)
-        XCTAssertEqual(dataset.width, 28)
-        XCTAssertEqual(dataset.pixelBytes.count, 60_000 * 784)
-        XCTAssertEqual(Array(dataset.labels.prefix(3)), [5, 0, 4])
+        assertMNISTSplit(try DatasetName.mnist.load(.train), count: 60_000, firstLabels: [5, 0, 4])
     }
 
     func testFashionMNISTTestSplit() throws {
@@ -64,10 +65,7 @@ final class DatasetCatalogueTests: XCTestCase {
                           "apt-get install dataset-fashion-mnist to run this test")
         XCTAssertEqual(try DatasetName.fashionMNIST.defaultDirectory(), directory)
         let dataset = try DatasetName.fashionMNIST.load(.test)
-        XCTAssertEqual(dataset.count, 10_000)
-        XCTAssertEqual(dataset.height, 28)
-        XCTAssertEqual(dataset.width, 28)
-        XCTAssertEqual(Array(dataset.labels.prefix(4)), [9, 2, 1, 1])
+        assertMNISTSplit(dataset, count: 10_000, firstLabels: [9, 2, 1, 1])
         XCTAssertEqual(dataset.pixelBytes.min(), 0)
         XCTAssertEqual(dataset.pixelBytes.max(), 255)
     }
