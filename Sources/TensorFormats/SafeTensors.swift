@@ -20,7 +20,8 @@ public struct SafeTensors: Equatable, Sendable {
         let storage: any EntryBytes
 
         /// The elements as stored in the file: little-endian, row-major. A copy for an entry added
-        /// from values, whose bytes are only laid out when the file is written.
+        /// from values or a `SafeTensorsFloatSource`, whose bytes are only laid out when the file is
+        /// written.
         public var bytes: Data { storage as? Data ?? storage.withFileBytes { Data($0) } }
 
         /// The length of `bytes`.
