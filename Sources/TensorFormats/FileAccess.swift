@@ -29,20 +29,32 @@ enum FileAccess {
         return data
     }
 
-    /// Replaces `url` with `data` so that a reader, or the file system after a crash, sees either the old
-    /// file or the whole new one, never a mix: the bytes go to a temporary file in the same folder (a rename
-    /// is atomic only within one file system), are flushed to disk, then renamed over `url`. On failure the
-    /// temporary file is removed and an existing file at `url` is untouched.
-    static func writeAtomically(_ data: Data, to url: URL) throws(FileAccessFailure) {
+    /// Replaces `url` with the bytes `produce` hands, piece by piece and in order, to `write`, so that a
+    /// large file need not be assembled in memory first; `write` returns false once writing has failed,
+    /// and ignores any later piece.
+    ///
+    /// A reader, or the file system after a crash, sees either the old file or the whole new one, never a
+    /// mix: the bytes go to a temporary file in the same folder (a rename is atomic only within one file
+    /// system), are flushed to disk, then renamed over `url`. On failure the temporary file is removed and
+    /// an existing file at `url` is untouched.
+    static func writeAtomically(
+        to url: URL, _ produce: (_ write: (UnsafeRawBufferPointer) -> Bool) -> Void
+    ) throws(FileAccessFailure) {
         let folder = url.deletingLastPathComponent()
         // Not derived from the target's name, which may already be as long as a file name can be.
         let temporary = folder.appendingPathComponent(".tensorformats-\(UUID().uuidString).partial")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .fromErrno("cannot create \(temporary.path)") }
         var failure: FileAccessFailure?
-        if !data.withUnsafeBytes({ writeFully(descriptor, from: $0) }) {
-            failure = .fromErrno("cannot write \(temporary.path)")
-        } else if fsync(descriptor) != 0 {
+        produce { piece in
+            guard failure == nil else { return false }
+            guard writeFully(descriptor, from: piece) else {
+                failure = .fromErrno("cannot write \(temporary.path)")
+                return false
+            }
+            return true
+        }
+        if failure == nil, fsync(descriptor) != 0 {
             failure = .fromErrno("cannot flush \(temporary.path)")
         }
         if close(descriptor) != 0, failure == nil {

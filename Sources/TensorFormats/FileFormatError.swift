@@ -26,10 +26,18 @@ extension FileAccess {
         }
     }
 
-    /// `writeAtomically(_:to:)`, with a failure reported as the format's error.
-    static func writeAtomically<Failure: FileFormatError>(_ data: Data, to url: URL, as _: Failure.Type) throws(Failure) {
+    /// Replaces `url` with `data` atomically (see `writeAtomically(to:_:)`), with a failure reported as
+    /// the format's error.
+    static func writeAtomically<Failure: FileFormatError>(_ data: Data, to url: URL, as format: Failure.Type) throws(Failure) {
+        try writeAtomically(to: url, as: format) { write in _ = data.withUnsafeBytes(write) }
+    }
+
+    /// `writeAtomically(to:_:)`, with a failure reported as the format's error.
+    static func writeAtomically<Failure: FileFormatError>(
+        to url: URL, as _: Failure.Type, _ produce: (_ write: (UnsafeRawBufferPointer) -> Bool) -> Void
+    ) throws(Failure) {
         do {
-            try writeAtomically(data, to: url)
+            try writeAtomically(to: url, produce)
         } catch {
             throw .cannotWrite(path: url.path, reason: error.reason)
         }

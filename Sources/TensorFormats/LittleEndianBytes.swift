@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Both formats store little-endian data. Conversion is a bulk copy on little-endian hosts (x86-64, arm64);
 /// the byte swap below only compiles in on a big-endian host, so the format stays correct there too.
-protocol LittleEndianElement: BitwiseCopyable {
+protocol LittleEndianElement: BitwiseCopyable, Sendable {
     var byteSwapped: Self { get }
 }
 
@@ -38,6 +38,16 @@ enum LittleEndianBytes {
 
     static func decode<Element: LittleEndianElement>(_ bytes: Data, as type: Element.Type) -> [Element] {
         bytes.withUnsafeBytes { decode($0, as: type) }
+    }
+
+    /// `values` as an entry's bytes: the array itself where its memory already is little-endian, so
+    /// that nothing is copied until the file is written, and otherwise its encoding.
+    static func entryBytes<Element: LittleEndianElement>(_ values: [Element]) -> any EntryBytes {
+        #if _endian(big)
+        return encode(values)
+        #else
+        return values
+        #endif
     }
 
     static func encode<Element: LittleEndianElement>(_ values: [Element]) -> Data {

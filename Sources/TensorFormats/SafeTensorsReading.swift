@@ -31,7 +31,7 @@ extension SafeTensors {
         var tensors = SafeTensors(metadata: header.metadata)
         for range in header.tensors {
             let slice = UnsafeRawBufferPointer(rebasing: bytes[(bufferStart + range.begin)..<(bufferStart + range.end)])
-            tensors.store(Entry(name: range.name, dtype: range.dtype, shape: range.shape, bytes: Data(slice)))
+            tensors.store(Entry(name: range.name, dtype: range.dtype, shape: range.shape, storage: Data(slice)))
         }
         return tensors
     }

@@ -9,27 +9,56 @@ extension SafeTensors {
     /// with spaces to a multiple of 8 bytes, every tensor starts at a multiple of its element size. The
     /// header lists them in that same order after `__metadata__` (keys sorted, omitted when empty).
     public func encoded() -> Data {
-        let ordered = entries.sorted { left, right in
-            left.dtype == right.dtype
-                ? precedesByBytes(left.name, right.name) : left.dtype.layoutRank > right.dtype.layoutRank
-        }
-        var header = Array(headerJSON(for: ordered).utf8)
-        header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
-
-        let bufferSize = ordered.reduce(0) { $0 + $1.bytes.count }
-        var data = Data(capacity: MemoryLayout<UInt64>.size + header.count + bufferSize)
-        withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(contentsOf: header)
-        for entry in ordered {
-            data.append(entry.bytes)
+        let layout = FileLayout(self)
+        var data = Data(capacity: layout.byteCount)
+        layout.emit { piece in
+            data.append(contentsOf: piece)
+            return true
         }
         return data
     }
 
     /// Writes `encoded()` to `url` atomically: a crash or failure leaves either the previous file or the
     /// complete new one, and on failure no temporary file behind.
+    ///
+    /// The file is streamed: each tensor's bytes go from the entry's own memory to the file, so writing
+    /// needs no memory beyond the header.
     public func write(to url: URL) throws(SafeTensorsError) {
-        try FileAccess.writeAtomically(encoded(), to: url, as: SafeTensorsError.self)
+        let layout = FileLayout(self)
+        try FileAccess.writeAtomically(to: url, as: SafeTensorsError.self) { write in layout.emit(write) }
+    }
+
+    /// The file's parts in order, which `encoded()` and `write(to:)` both lay out through `emit`, so
+    /// that a streamed file and the encoding in memory are the same bytes.
+    private struct FileLayout {
+        /// The padded header, length field excluded.
+        let header: [UInt8]
+        let ordered: [Entry]
+
+        init(_ tensors: SafeTensors) {
+            ordered = tensors.entries.sorted { left, right in
+                left.dtype == right.dtype
+                    ? precedesByBytes(left.name, right.name) : left.dtype.layoutRank > right.dtype.layoutRank
+            }
+            var header = Array(tensors.headerJSON(for: ordered).utf8)
+            header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
+            self.header = header
+        }
+
+        var byteCount: Int {
+            MemoryLayout<UInt64>.size + header.count + ordered.reduce(0) { $0 + $1.byteCount }
+        }
+
+        /// Hands the length field, the header, then each tensor's bytes to `write`, stopping after the
+        /// first piece it refuses.
+        func emit(_ write: (UnsafeRawBufferPointer) -> Bool) {
+            guard withUnsafeBytes(of: UInt64(header.count).littleEndian, write),
+                  header.withUnsafeBytes(write)
+            else { return }
+            for entry in ordered {
+                guard entry.storage.withFileBytes(write) else { return }
+            }
+        }
     }
 
     private func headerJSON(for ordered: [Entry]) -> String {
@@ -41,7 +70,7 @@ extension SafeTensors {
         }
         var offset = 0
         for entry in ordered {
-            let end = offset + entry.bytes.count
+            let end = offset + entry.byteCount
             let shape = entry.shape.map(String.init).joined(separator: ",")
             members.append(
                 JSONWriting.quoted(entry.name)

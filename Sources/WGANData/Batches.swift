@@ -53,8 +53,9 @@ extension ImageDataset {
         return try Batches(permutation: permutation, batchSize: batchSize)
     }
 
-    /// Copies the pixels of the images at `indices`, one after another, to the start of
-    /// `destination`, which the caller allocates once and reuses for every batch.
+    /// Writes the pixels of the images at `indices`, one after another and scaled to [-1, 1]
+    /// (`scaledPixel`), to the start of `destination`, which the caller allocates once and reuses
+    /// for every batch.
     ///
     /// - Returns: the number of floats written, `indices.count × pixelsPerImage`.
     /// - Throws: `DataError.bufferTooSmall` or `DataError.indexOutOfRange`; nothing is
@@ -68,20 +69,25 @@ extension ImageDataset {
             throw .bufferTooSmall(needed: needed, available: destination.count)
         }
         guard needed > 0 else { return 0 }
-        return try pixels.withUnsafeBufferPointer { (source) throws(DataError) -> Int in
-            var target = destination.baseAddress!
-            // Each image is one contiguous block of rows, so one copy moves it whole.
-            for index in indices {
-                try checkIndex(index)
-                memcpy(target, source.baseAddress! + index * stride, stride * MemoryLayout<Float>.stride)
-                target += stride
+        return try pixelBytes.withUnsafeBufferPointer { (source) throws(DataError) -> Int in
+            try Self.scaledPixelTable.withUnsafeBufferPointer { (table) throws(DataError) -> Int in
+                var target = destination.baseAddress!
+                for index in indices {
+                    try checkIndex(index)
+                    // Each image is one contiguous block of rows.
+                    let image = source.baseAddress! + index * stride
+                    for offset in 0..<stride {
+                        target[offset] = table[Int(image[offset])]
+                    }
+                    target += stride
+                }
+                return needed
             }
-            return needed
         }
     }
 
-    /// Copies the pixels of the images at `indices` to the start of `destination`, which must
-    /// already be large enough, so that no batch allocates.
+    /// Writes the scaled pixels of the images at `indices` to the start of `destination`, which
+    /// must already be large enough, so that no batch allocates.
     ///
     /// - Returns: the number of floats written, `indices.count × pixelsPerImage`.
     @discardableResult

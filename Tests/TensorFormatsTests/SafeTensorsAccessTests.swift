@@ -65,6 +65,39 @@ final class SafeTensorsAccessTests: XCTestCase {
         XCTAssertEqual(tensors.names, [], "nothing is stored by a failed set")
     }
 
+    /// Floats in a buffer of their own, as a model's weights would be.
+    private final class Weights: SafeTensorsFloatSource, @unchecked Sendable {
+        var values: [Float]
+        init(_ values: [Float]) { self.values = values }
+        var count: Int { values.count }
+        func withUnsafeFloats<Result>(_ body: (UnsafeBufferPointer<Float>) throws -> Result) rethrows -> Result {
+            try values.withUnsafeBufferPointer(body)
+        }
+    }
+
+    func testFloatsInASourceAreReadInPlace() throws {
+        let weights = Weights([1, -2, 0.5, .infinity])
+        var referring = SafeTensors()
+        try referring.set("w", floatsIn: weights, shape: [2, 2])
+        var copied = SafeTensors()
+        try copied.set("w", floats: weights.values, shape: [2, 2])
+        XCTAssertEqual(referring, copied)
+        XCTAssertEqual(referring.encoded(), copied.encoded())
+        XCTAssertEqual(try referring.floats("w"), weights.values)
+        XCTAssertEqual(referring["w"]?.byteCount, 16)
+
+        // What the entry holds is the source's memory, not a snapshot of it.
+        weights.values[1] = 3
+        XCTAssertEqual(try referring.floats("w"), [1, 3, 0.5, .infinity])
+        XCTAssertNotEqual(referring, copied)
+
+        XCTAssertEqual(accessError { () throws(SafeTensorsError) in try referring.set("v", floatsIn: weights, shape: [3]) },
+                       .countMismatch(tensor: "v", shape: [3], count: 4))
+        XCTAssertEqual(accessError { () throws(SafeTensorsError) in try referring.set("__metadata__", floatsIn: weights, shape: [4]) },
+                       .reservedName)
+        XCTAssertEqual(referring.names, ["w"])
+    }
+
     func testSetRawBytesChecksTheirSize() {
         var tensors = SafeTensors()
         XCTAssertEqual(accessError { () throws(SafeTensorsError) in try tensors.set("h", dtype: .bf16, shape: [3], bytes: Data(count: 4)) },

@@ -73,4 +73,25 @@ final class SafeTensorsFixtureTests: XCTestCase {
         XCTAssertEqual(rewritten.count, original.count)
         XCTAssertTrue(rewritten == original, "the layout and header format are the reference implementation's")
     }
+
+    func testStreamingTheFixtureToAFileReproducesItByteForByte() throws {
+        guard let read = try readFixture() else { return }
+        // Rebuilt from values, so that the F32 and F64 entries hold arrays rather than the bytes read.
+        var rebuilt = SafeTensors(metadata: read.metadata)
+        for entry in read.entries {
+            switch entry.dtype {
+            case .f32: try rebuilt.set(entry.name, floats: try read.floats(entry.name), shape: entry.shape)
+            case .f64: try rebuilt.set(entry.name, doubles: try read.doubles(entry.name), shape: entry.shape)
+            case .i64: try rebuilt.set(entry.name, int64s: try read.int64s(entry.name), shape: entry.shape)
+            default: try rebuilt.set(entry.name, dtype: entry.dtype, shape: entry.shape, bytes: entry.bytes)
+            }
+        }
+        XCTAssertEqual(rebuilt, read)
+        let folder = try temporaryFolder(for: self)
+        for (label, tensors) in [("read", read), ("rebuilt", rebuilt)] {
+            let url = folder.appendingPathComponent("\(label).safetensors")
+            try tensors.write(to: url)
+            XCTAssertTrue(try Data(contentsOf: url) == Data(contentsOf: Self.fixture), label)
+        }
+    }
 }

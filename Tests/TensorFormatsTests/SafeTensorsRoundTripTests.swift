@@ -42,6 +42,46 @@ final class SafeTensorsRoundTripTests: XCTestCase {
         }
     }
 
+    func testEntriesAddedFromValuesReadBackAsTheirBytes() throws {
+        var tensors = SafeTensors()
+        let weights: [Float] = [1, -0.0, .nan, 3]
+        try tensors.set("w", floats: weights, shape: [2, 2])
+        try tensors.set("c", int64s: [258], shape: [])
+        let entry = try XCTUnwrap(tensors["w"])
+        XCTAssertEqual(entry.byteCount, 16)
+        XCTAssertEqual(entry.elementCount, 4)
+        XCTAssertEqual(entry.bytes, Data([0, 0, 0x80, 0x3F, 0, 0, 0, 0x80, 0, 0, 0xC0, 0x7F, 0, 0, 0x40, 0x40]))
+        XCTAssertEqual(try tensors.floats("w").map(\.bitPattern), weights.map(\.bitPattern))
+        XCTAssertEqual(tensors["c"]?.bytes, Data([2, 1, 0, 0, 0, 0, 0, 0]))
+
+        // An entry holding bytes equals one holding the same values, and differs by a single bit.
+        var fromBytes = SafeTensors()
+        try fromBytes.set("w", dtype: .f32, shape: [2, 2], bytes: entry.bytes)
+        XCTAssertEqual(fromBytes["w"], entry)
+        var flipped = entry.bytes
+        flipped[0] ^= 1
+        try fromBytes.set("w", dtype: .f32, shape: [2, 2], bytes: flipped)
+        XCTAssertNotEqual(fromBytes["w"], entry)
+    }
+
+    func testWritingStreamsExactlyTheEncoding() throws {
+        var tensors = SafeTensors(metadata: ["format": "pt"])
+        try tensors.set("w", floats: (0..<1000).map { Float($0) / 7 }, shape: [10, 100])
+        try tensors.set("d", doubles: [1.0 / 3.0], shape: [])
+        try tensors.set("empty", floats: [], shape: [0])
+        try tensors.set("n", int64s: [1, 2, 3], shape: [3])
+        try tensors.set("h", dtype: .f16, shape: [2], bytes: Data([0, 0x3C, 0, 0xC0]))
+        let url = try temporaryFolder(for: self).appendingPathComponent("t.safetensors")
+        try tensors.write(to: url)
+        XCTAssertEqual(try Data(contentsOf: url), tensors.encoded())
+        let read = try SafeTensors(contentsOf: url)
+        XCTAssertEqual(read.metadata, tensors.metadata)
+        XCTAssertEqual(Set(read.names), Set(tensors.names))
+        for entry in tensors.entries {
+            XCTAssertTrue(read[entry.name] == entry, entry.name)
+        }
+    }
+
     func testEncodingIsExactlyTheFormat() throws {
         var tensors = SafeTensors()
         try tensors.set("b", floats: [1, -2], shape: [2])

@@ -20,7 +20,10 @@ final class ImageDatasetTests: XCTestCase {
         XCTAssertEqual(dataset.channels, 1, file: file, line: line)
         XCTAssertEqual(dataset.pixelsPerImage, 6, file: file, line: line)
         XCTAssertEqual(dataset.labels, labelBytes, file: file, line: line)
-        XCTAssertEqual(dataset.pixels, pixelBytes.map { (Float($0) / 255 - 0.5) / 0.5 }, file: file, line: line)
+        XCTAssertEqual(Array(dataset.pixelBytes), pixelBytes, file: file, line: line)
+        var scaled = [Float](repeating: .nan, count: pixelBytes.count)
+        XCTAssertNoThrow(try dataset.gather(0..<3, into: &scaled), file: file, line: line)
+        XCTAssertEqual(scaled, pixelBytes.map { (Float($0) / 255 - 0.5) / 0.5 }, file: file, line: line)
     }
 
     func testScalingMatchesTorchvision() {
@@ -34,7 +37,19 @@ final class ImageDatasetTests: XCTestCase {
     func testLoadsPlainFiles() throws {
         let dataset = try ImageDataset.load(directory: try writeSample(), split: .test)
         assertSample(dataset)
-        XCTAssertEqual(Array(dataset.pixels.prefix(3)), [-1, 1, ImageDataset.scaledPixel(128)])
+        XCTAssertEqual(Array(dataset.pixelBytes.prefix(3)), [0, 255, 128])
+    }
+
+    func testPrefixKeepsTheFirstImagesInFreshStorage() throws {
+        let dataset = try ImageDataset.load(directory: try writeSample(), split: .test)
+        let first = dataset.prefix(2)
+        XCTAssertEqual(first.count, 2)
+        XCTAssertEqual(first.labels, [7, 2])
+        XCTAssertEqual(Array(first.pixelBytes), Array(pixelBytes.prefix(12)))
+        // Copied out of the file's buffer rather than a view of it.
+        XCTAssertEqual(first.pixelBytes.startIndex, 0)
+        XCTAssertEqual(dataset.prefix(5).count, 3)
+        XCTAssertEqual(dataset.prefix(0).count, 0)
     }
 
     func testLoadsGzippedFilesOfEitherSplit() throws {

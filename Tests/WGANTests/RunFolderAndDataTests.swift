@@ -57,11 +57,12 @@ final class RunFolderAndDataTests: XCTestCase {
         XCTAssertTrue(fashion.summary.hasPrefix("Fashion-MNIST, 96 images 28×28 from "), fashion.summary)
         XCTAssertEqual(mnist.dataset.count, 96)
         XCTAssertEqual(mnist.imageShape, [1, 28, 28])
-        XCTAssertNotEqual(mnist.dataset.pixels, fashion.dataset.pixels)
+        XCTAssertNotEqual(Array(mnist.dataset.pixelBytes), Array(fashion.dataset.pixelBytes))
         let full = try DatasetName.mnist.load(.train)
-        XCTAssertEqual(mnist.dataset.pixels, Array(full.pixels.prefix(96 * 784)))
-        XCTAssertEqual(mnist.dataset.pixels.min(), -1)
-        XCTAssertEqual(mnist.dataset.pixels.max(), 1)
+        XCTAssertEqual(Array(mnist.dataset.pixelBytes), Array(full.pixelBytes.prefix(96 * 784)))
+        XCTAssertEqual(mnist.dataset.labels, Array(full.labels.prefix(96)))
+        XCTAssertEqual(mnist.dataset.pixelBytes.min(), 0)
+        XCTAssertEqual(mnist.dataset.pixelBytes.max(), 255)
     }
 
     /// Copies the vendored MNIST files into a new folder, optionally without `SHA256SUMS`.

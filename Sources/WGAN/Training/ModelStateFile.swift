@@ -1,5 +1,6 @@
 import Foundation
 import TensorFormats
+import WGANEngine
 import WGANNN
 
 /// A module's state dict as safetensors entries, with PyTorch's names and dtypes: F32 tensors,
@@ -7,19 +8,23 @@ import WGANNN
 /// `model.load_state_dict(safetensors.torch.load_file(path))` accepts the file strictly.
 public enum ModelStateFile {
     /// Adds `module`'s state dict to `file`, each name prefixed by `prefix` (empty for a model file).
-    public static func add(_ module: Module, to file: inout SafeTensors, prefix: String = "") throws {
+    ///
+    /// The tensors' entries read the module's storage in place rather than copies of it (see
+    /// `SafeTensorsFloatSource`): write `file` before the module changes.
+    static func add(_ module: Module, to file: inout SafeTensors, prefix: String = "") throws {
         for (name, value) in module.stateDict {
             switch value {
             case .tensor(let tensor):
-                try file.set(prefix + name, floats: tensor.scalars, shape: tensor.shape)
+                try file.set(prefix + name, floatsIn: tensor.storage, shape: tensor.shape)
             case .integer(let counter):
                 try file.set(prefix + name, int64s: [counter.value], shape: [])
             }
         }
     }
 
-    /// `module`'s state dict alone, as written to `generator.safetensors` and `critic.safetensors`.
-    public static func contents(of module: Module) throws -> SafeTensors {
+    /// `module`'s state dict alone, as written to `generator.safetensors` and `critic.safetensors`;
+    /// like `add`, it refers to the module's tensors, so write it before the module changes.
+    static func contents(of module: Module) throws -> SafeTensors {
         var file = SafeTensors()
         try add(module, to: &file, prefix: "")
         return file
@@ -74,5 +79,14 @@ public enum ModelStateFile {
         } catch {
             throw .output(path: url.path, problem: "\(error)")
         }
+    }
+}
+
+/// Checkpoints write a tensor's elements from its storage in place. The storage is the engine's
+/// own buffer, which changes only when an optimizer steps, and the trainer writes each file
+/// between steps.
+extension TensorStorage: SafeTensorsFloatSource {
+    public func withUnsafeFloats<Result>(_ body: (UnsafeBufferPointer<Float>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(buffer))
     }
 }

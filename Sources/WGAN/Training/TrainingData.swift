@@ -22,9 +22,7 @@ public struct TrainingData {
         let directory = try config.dataDirectory.map { URL(fileURLWithPath: $0) } ?? name.defaultDirectory()
         var dataset = try name.load(.train, from: directory)
         if let limit = config.imageLimit, limit < dataset.count {
-            dataset = ImageDataset(height: dataset.height, width: dataset.width,
-                                   pixels: Array(dataset.pixels.prefix(limit * dataset.pixelsPerImage)),
-                                   labels: Array(dataset.labels.prefix(limit)))
+            dataset = dataset.prefix(limit)
         }
         let count = dataset.count
         guard count >= 2 else {

@@ -19,8 +19,9 @@ public enum TrainingStateFile {
         public let fixedNoise: Tensor
     }
 
-    /// The file's contents for the current state of a run.
-    public static func contents(config: TrainingConfig, models: TrainingModels, progress: TrainingProgress,
+    /// The file's contents for the current state of a run. The models' entries refer to their
+    /// tensors (see `ModelStateFile.add`), so write it before the next step.
+    static func contents(config: TrainingConfig, models: TrainingModels, progress: TrainingProgress,
                                 fixedNoise: Tensor) throws -> SafeTensors {
         var file = SafeTensors(metadata: ["format": format, "format_version": formatVersion,
                                           "config": config.jsonString(), "wgan_version": WGANVersion.current])
