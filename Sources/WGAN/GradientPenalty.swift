@@ -1,4 +1,5 @@
 import WGANEngine
+import WGANNN
 
 /// Which norm of the critic's input gradient the penalty constrains.
 public enum PenaltyNorm: String, CaseIterable, Sendable {
@@ -38,4 +39,15 @@ public struct GradientPenalty {
         }
         return ((norms - 1).square().mean(), g)
     }
+}
+
+/// A critic whose first layer is linear in its input (a linear or convolutional layer). Its
+/// first product on the interpolates α·real + (1 − α)·fake is then α·(real's) + (1 − α)·(fake's),
+/// so a training step that scores real and fake anyway gets the interpolates' for free.
+public protocol LinearInputCritic: Module {
+    /// The first layer's linear map of `x` (without its bias), as a constant.
+    func inputProduct(_ x: Tensor) -> Tensor
+    /// The critic's output on `x`, given `inputProduct(x)` computed elsewhere; gradients flow to
+    /// `x` and to every parameter as through `forward(_:)`.
+    func forward(_ x: Tensor, inputProduct: Tensor) -> Tensor
 }

@@ -61,8 +61,21 @@ public final class SeedCritic: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        var h = linear1(x.flattened()).leakyReLU(negativeSlope: negativeSlope)
-        h = linear2(h).leakyReLU(negativeSlope: negativeSlope)
+        layersAfterTheFirst(linear1(x.flattened()))
+    }
+
+    private func layersAfterTheFirst(_ firstLinear: Tensor) -> Tensor {
+        let h = linear2(firstLinear.leakyReLU(negativeSlope: negativeSlope)).leakyReLU(negativeSlope: negativeSlope)
         return linear3(h)
+    }
+}
+
+extension SeedCritic: LinearInputCritic {
+    public func inputProduct(_ x: Tensor) -> Tensor {
+        linear1.product(x.flattened())
+    }
+
+    public func forward(_ x: Tensor, inputProduct: Tensor) -> Tensor {
+        layersAfterTheFirst(linear1.forward(x.flattened(), product: inputProduct))
     }
 }

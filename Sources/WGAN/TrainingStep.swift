@@ -57,17 +57,29 @@ public final class WGANGPStep {
         let interpolates = GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha)
         let n = real.shape[0]
         let parameters = criticOptimizer.parameters
+        // Real and fake go through the critic as one batch: one larger product per layer (the
+        // critic has no BatchNorm, so each row is still scored on its own).
+        let batch = Tensor.concatenate([real, fake])
+        let scoreBatch: () -> Tensor, scoreInterpolates: (Tensor) -> Tensor
+        if let critic = critic as? LinearInputCritic {
+            let product = critic.inputProduct(batch)
+            let a = alpha.reshaped([n, 1])
+            let interpolatedProduct = withoutGrad { a * product.rows(0..<n) + (1 - a) * product.rows(n..<(2 * n)) }
+            scoreBatch = { critic.forward(batch, inputProduct: product) }
+            scoreInterpolates = { critic.forward($0, inputProduct: interpolatedProduct) }
+        } else {
+            scoreBatch = { self.critic(batch) }
+            scoreInterpolates = critic.callAsFunction
+        }
         // The loss has two independent parts, each differentiated to the critic's weights on
         // its own: the penalty (with its double backward) and the Wasserstein estimate.
         var gp = Tensor(scalar: 0), inputGradient = interpolates, penaltyGradients: [Tensor] = []
         var criticReal = real, criticFake = fake, estimate = Tensor(scalar: 0), estimateGradients: [Tensor] = []
         Parallel.branches({
-            (gp, inputGradient) = penalty(critic: critic.callAsFunction, interpolates: interpolates)
+            (gp, inputGradient) = penalty(critic: scoreInterpolates, interpolates: interpolates)
             penaltyGradients = gradients(of: gp * lambda, withRespectTo: parameters)
         }, {
-            // Real and fake go through the critic as one batch: one larger product per layer
-            // (the critic has no BatchNorm, so each row is still scored on its own).
-            let scores = critic(Tensor.concatenate([real, fake]))
+            let scores = scoreBatch()
             criticReal = scores.rows(0..<n)
             criticFake = scores.rows(n..<(2 * n))
             estimate = criticFake.mean() - criticReal.mean()

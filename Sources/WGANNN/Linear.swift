@@ -21,4 +21,15 @@ public final class Linear: Module {
     public override func forward(_ input: Tensor) -> Tensor {
         input.linear(weight: weight, bias: bias)
     }
+
+    /// The layer's output when `product` = input·Wᵀ is already known (see `Tensor.linear(weight:bias:product:)`).
+    public func forward(_ input: Tensor, product: Tensor) -> Tensor {
+        guard let bias else { return input.linear(weight: weight, bias: Tensor.zeros([weight.shape[0]]), product: product) }
+        return input.linear(weight: weight, bias: bias, product: product)
+    }
+
+    /// input·Wᵀ as a constant (nothing recorded), for callers that reuse it.
+    public func product(_ input: Tensor) -> Tensor {
+        withoutGrad { input.matmul(weight.detached(), transposeOther: true) }
+    }
 }

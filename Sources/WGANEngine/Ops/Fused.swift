@@ -30,8 +30,7 @@ extension Tensor {
     /// reference: dx = g·W, dW = gᵀ·x, db = Σ g over the batch.
     public func linear(weight: Tensor, bias: Tensor?) -> Tensor {
         guard let bias else { return matmul(weight, transposeOther: true) }
-        precondition(rank == 2 && weight.rank == 2 && shape[1] == weight.shape[1] && bias.shape == [weight.shape[0]],
-                     "linear: input \(shape), weight \(weight.shape), bias \(bias.shape) do not fit")
+        checkLinearShapes(weight: weight, bias: bias)
         let (m, k, n) = (shape[0], shape[1], weight.shape[0])
         let out = TensorStorage(uninitializedCount: m * n)
         for row in 0..<m { (out.pointer + row * n).update(from: bias.storage.pointer, count: n) }
@@ -39,8 +38,28 @@ extension Tensor {
             BLAS.sgemm(transA: false, transB: true, m: m, n: n, k: k, a: storage.pointer, lda: k,
                        b: weight.storage.pointer, ldb: k, beta: 1, c: out.pointer, ldc: n)
         }
+        return linearResult(out, weight: weight, bias: bias)
+    }
+
+    /// x·Wᵀ + b where the caller already has the product x·Wᵀ (`product`, a constant): only the
+    /// bias is added, and gradients flow to x, W and b exactly as through `linear`. For inputs
+    /// whose product is known by linearity — the critic's input on interpolates α·a + (1−α)·b
+    /// is α·(a·Wᵀ) + (1−α)·(b·Wᵀ) — this saves the product.
+    public func linear(weight: Tensor, bias: Tensor, product: Tensor) -> Tensor {
+        checkLinearShapes(weight: weight, bias: bias)
+        precondition(product.shape == [shape[0], weight.shape[0]], "linear: product \(product.shape) does not fit input \(shape) and weight \(weight.shape)")
+        let out = Elementwise.broadcast(product, bias, to: product.shape, +)
+        return linearResult(out, weight: weight, bias: bias)
+    }
+
+    private func checkLinearShapes(weight: Tensor, bias: Tensor) {
+        precondition(rank == 2 && weight.rank == 2 && shape[1] == weight.shape[1] && bias.shape == [weight.shape[0]],
+                     "linear: input \(shape), weight \(weight.shape), bias \(bias.shape) do not fit")
+    }
+
+    private func linearResult(_ out: TensorStorage, weight: Tensor, bias: Tensor) -> Tensor {
         let x = self
-        return .result(out, shape: [m, n], op: "linear", inputs: [x, weight, bias]) { g, needs in
+        return .result(out, shape: [shape[0], weight.shape[0]], op: "linear", inputs: [x, weight, bias]) { g, needs in
             // dx continues the backward chain, dW is a leaf gradient: as products of equal size
             // they run side by side on two cores.
             let (dx, dW) = Tensor.pair(needs[0] ? { g.matmul(weight) } : nil,
