@@ -43,3 +43,17 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(total.load(ordering: .relaxed), 11 + 4 * 50 * 2)
     }
 }
+
+final class StoragePoolTests: XCTestCase {
+    /// A freed block of a recurring size is handed out again; small blocks are not pooled.
+    func testFreedBlocksAreReused() {
+        let count = 50_000
+        var address: UnsafeMutablePointer<Float>?
+        do { address = TensorStorage(uninitializedCount: count).pointer }
+        let again = TensorStorage(uninitializedCount: count)
+        XCTAssertEqual(again.pointer, address)
+        let filled = TensorStorage(count: count, repeating: 3)
+        XCTAssertTrue(filled.buffer.allSatisfy { $0 == 3 }, "a reused block is initialised like a fresh one")
+        XCTAssertLessThan(16, StoragePool.minimumBytes)
+    }
+}

@@ -15,7 +15,7 @@ public final class TensorStorage: @unchecked Sendable {
         precondition(count >= 0, "negative element count")
         self.count = count
         // 64 bytes: one AVX-512 register / cache line, so vector loops start aligned.
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let raw = StoragePool.take(byteCount: max(count, 1) * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
@@ -31,7 +31,7 @@ public final class TensorStorage: @unchecked Sendable {
         _ = UnsafeMutableBufferPointer(start: pointer, count: count).initialize(from: values)
     }
 
-    deinit { pointer.deallocate() }
+    deinit { StoragePool.give(UnsafeMutableRawPointer(pointer), byteCount: max(count, 1) * MemoryLayout<Float>.stride) }
 
     /// The elements as a buffer, for loops that want `Collection` conveniences.
     @inlinable public var buffer: UnsafeMutableBufferPointer<Float> {
