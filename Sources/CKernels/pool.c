@@ -5,6 +5,11 @@
 // sleep on a futex, so a burst of parallel regions pays no wake-up and an idle process burns no
 // CPU. Parts are claimed from a shared counter, so when a worker is slow to start (another
 // process has its core) the caller simply runs the remaining parts itself.
+//
+// Nesting: while the caller runs part 0 of a job and every other part is finished, the workers
+// are idle; a region started from that part is published as a job of its own (the two branches
+// of a training step rarely take equally long, and the longer one's products then get both
+// cores). Any other region started inside a job runs inline.
 #define _GNU_SOURCE
 #include "CKernels.h"
 
@@ -19,18 +24,31 @@
 // About 50 µs of spinning (a pause is tens of cycles) before a thread sleeps or yields.
 #define SPIN_LIMIT 20000
 
-static struct {
-    _Atomic unsigned generation;  // bumped for each job; workers wait for it to change
-    _Atomic int sleepers;
-    _Atomic long next_part;       // the next part nobody has claimed yet
-    _Atomic long remaining;       // parts not yet finished
-    _Atomic int busy;             // a job is running: concurrent callers run inline
+struct job {
     wgan_task_fn fn;
     void *context;
     long parts;
+    _Atomic long next_part;  // the next part nobody has claimed yet
+    _Atomic long remaining;  // parts not yet finished
+};
+
+#define MAX_DEPTH 8
+
+static struct {
+    _Atomic unsigned generation;  // bumped for each job; workers wait for it to change
+    _Atomic int sleepers;
+    _Atomic(struct job *) job;    // the job workers claim from (never NULL once set)
+    _Atomic int busy;             // a job is running: other threads' regions run inline
+    int depth;                    // jobs in progress, nested ones included (owner thread only)
     int workers;
     pthread_mutex_t start_lock;
+    // Jobs live here rather than on the caller's stack: a worker that wakes late may still
+    // touch a finished job, which must stay valid memory (it then finds no part to claim).
+    struct job slots[MAX_DEPTH];
 } pool = {.start_lock = PTHREAD_MUTEX_INITIALIZER};
+
+// The job whose part 0 this thread is running, if it started that job.
+static _Thread_local struct job *owned_job;
 
 static void futex_wait(_Atomic unsigned *address, unsigned expected) {
     syscall(SYS_futex, (unsigned *)address, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
@@ -40,13 +58,15 @@ static void futex_wake_all(_Atomic unsigned *address) {
     syscall(SYS_futex, (unsigned *)address, FUTEX_WAKE_PRIVATE, 0x7fffffff, NULL, NULL, 0);
 }
 
-/// Runs unclaimed parts of the current job until none is left.
-static void claim_parts(void) {
+static void run_part(struct job *job, long part) {
+    job->fn(job->context, part);
+    atomic_fetch_sub_explicit(&job->remaining, 1, memory_order_release);
+}
+
+/// Runs unclaimed parts of `job` until none is left.
+static void claim_parts(struct job *job) {
     long part;
-    while ((part = atomic_fetch_add_explicit(&pool.next_part, 1, memory_order_acq_rel)) < pool.parts) {
-        pool.fn(pool.context, part);
-        atomic_fetch_sub_explicit(&pool.remaining, 1, memory_order_release);
-    }
+    while ((part = atomic_fetch_add_explicit(&job->next_part, 1, memory_order_acq_rel)) < job->parts) run_part(job, part);
 }
 
 static void *worker_main(void *argument) {
@@ -67,7 +87,8 @@ static void *worker_main(void *argument) {
             spins = 0;
         }
         seen = now;
-        claim_parts();
+        struct job *job = atomic_load_explicit(&pool.job, memory_order_acquire);
+        if (job) claim_parts(job);
     }
     return NULL;
 }
@@ -90,27 +111,47 @@ static void ensure_workers(int wanted) {
     pthread_mutex_unlock(&pool.start_lock);
 }
 
+int wgan_pool_can_nest(void) {
+    struct job *job = owned_job;
+    return job && atomic_load_explicit(&job->remaining, memory_order_acquire) == 1 &&
+           atomic_load_explicit(&job->next_part, memory_order_acquire) >= job->parts;
+}
+
 void wgan_pool_run(long parts, wgan_task_fn fn, void *context) {
-    int expected = 0;
     if (parts > 1) ensure_workers((int)(parts - 1));
-    if (parts <= 1 || pool.workers == 0 || !atomic_compare_exchange_strong(&pool.busy, &expected, 1)) {
+    int nested = wgan_pool_can_nest() && pool.depth < MAX_DEPTH;
+    int expected = 0;
+    if (parts <= 1 || pool.workers == 0 ||
+        (!nested && !atomic_compare_exchange_strong(&pool.busy, &expected, 1))) {
         for (long part = 0; part < parts; part++) fn(context, part);
         return;
     }
-    pool.fn = fn;
-    pool.context = context;
-    pool.parts = parts;
-    atomic_store_explicit(&pool.next_part, 0, memory_order_relaxed);
-    atomic_store_explicit(&pool.remaining, parts, memory_order_relaxed);
+    // The caller takes part 0 before publishing, so it is the one running it (and the one that
+    // may start a nested job from it); workers claim from part 1. The fields are written before
+    // next_part's release store, which a worker's claim reads with acquire.
+    struct job *job = &pool.slots[pool.depth++];
+    job->fn = fn;
+    job->context = context;
+    job->parts = parts;
+    atomic_store_explicit(&job->remaining, parts, memory_order_relaxed);
+    atomic_store_explicit(&job->next_part, 1, memory_order_release);
+    struct job *outer_job = atomic_load_explicit(&pool.job, memory_order_relaxed);
+    struct job *outer_owned = owned_job;
+    atomic_store_explicit(&pool.job, job, memory_order_release);
     atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
     if (atomic_load(&pool.sleepers) > 0) futex_wake_all(&pool.generation);
-    claim_parts();
-    // Parts claimed by workers are running: wait for them, yielding if that takes long (the
+    owned_job = job;
+    run_part(job, 0);
+    owned_job = outer_owned;
+    claim_parts(job);
+    // Parts claimed by workers are running: wait for them, yielding if that takes long (a
     // worker may have lost its core to another process).
     int spins = 0;
-    while (atomic_load_explicit(&pool.remaining, memory_order_acquire) > 0) {
+    while (atomic_load_explicit(&job->remaining, memory_order_acquire) > 0) {
         if (++spins < SPIN_LIMIT) __builtin_ia32_pause();
         else sched_yield();
     }
-    atomic_store_explicit(&pool.busy, 0, memory_order_release);
+    if (nested) atomic_store_explicit(&pool.job, outer_job, memory_order_release);
+    pool.depth--;
+    if (!nested) atomic_store_explicit(&pool.busy, 0, memory_order_release);
 }

@@ -28,19 +28,31 @@ final class ParallelTests: XCTestCase {
         XCTAssertTrue(marks.allSatisfy { $0 == 1 })
     }
 
-    /// A region inside a region runs inline; regions started from two threads at once both finish.
+    /// Inside the second branch (a worker) a region runs inline; inside the first (the caller),
+    /// once the second has finished, a region gets the idle worker; regions started from two
+    /// threads at once all finish.
     func testNestedAndConcurrentRegionsFinish() {
-        let total = Atomic<Int>(0)
+        let total = Atomic<Int>(0), secondDone = Atomic<Bool>(false)
+        let partsInFirst = Atomic<Int>(0), partsInSecond = Atomic<Int>(0)
         Parallel.branches({
-            Parallel.run(parts: Parallel.parts(forWork: 10, minimum: 1)) { _ in total.add(1, ordering: .relaxed) }
+            let deadline = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
+            while !secondDone.load(ordering: .acquiring), DispatchTime.now().uptimeNanoseconds < deadline {}
+            let parts = Parallel.parts(forWork: 10, minimum: 1)
+            partsInFirst.store(parts, ordering: .relaxed)
+            Parallel.run(parts: parts) { _ in total.add(1, ordering: .relaxed) }
         }, {
-            total.add(10, ordering: .relaxed)
+            let parts = Parallel.parts(forWork: 10, minimum: 1)
+            partsInSecond.store(parts, ordering: .relaxed)
+            Parallel.run(parts: parts) { _ in total.add(10, ordering: .relaxed) }
+            secondDone.store(true, ordering: .releasing)
         })
-        XCTAssertEqual(total.load(ordering: .relaxed), 11, "the nested region ran as one part")
+        XCTAssertEqual(partsInSecond.load(ordering: .relaxed), 1, "the other branch still runs: inline")
+        XCTAssertEqual(partsInFirst.load(ordering: .relaxed), 2, "the other branch is done: the worker helps")
+        XCTAssertEqual(total.load(ordering: .relaxed), 12)
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
             for _ in 0..<50 { Parallel.run(parts: 2) { _ in total.add(1, ordering: .relaxed) } }
         }
-        XCTAssertEqual(total.load(ordering: .relaxed), 11 + 4 * 50 * 2)
+        XCTAssertEqual(total.load(ordering: .relaxed), 12 + 4 * 50 * 2)
     }
 }
 

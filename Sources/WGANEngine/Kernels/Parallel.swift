@@ -17,7 +17,7 @@ public enum Parallel {
 
     /// How many parts work of this size should be split into: 1 while already spread out.
     static func parts(forWork work: Int, minimum: Int) -> Int {
-        guard threads > 1, spread.load(ordering: .relaxed) == 0 else { return 1 }
+        guard threads > 1, spread.load(ordering: .relaxed) == 0 || wgan_pool_can_nest() != 0 else { return 1 }
         return max(1, min(threads, work / minimum))
     }
 
