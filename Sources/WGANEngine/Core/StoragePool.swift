@@ -34,6 +34,18 @@ enum StoragePool {
         return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
     }
 
+    /// Frees every cached block (for tests, and for callers that want the memory back).
+    static func drain() {
+        let blocks = state.withLock { state -> [Block] in
+            defer { state = State() }
+            return state.free.values.flatMap { $0 }
+        }
+        for block in blocks { block.address.deallocate() }
+    }
+
+    /// Bytes held for reuse.
+    static var cachedBytes: Int { state.withLock { $0.bytes } }
+
     /// Returns a block from `take`; it is kept for reuse while the pool has room.
     static func give(_ block: UnsafeMutableRawPointer, byteCount: Int) {
         if byteCount >= minimumBytes {
