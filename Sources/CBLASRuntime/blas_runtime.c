@@ -70,7 +70,7 @@ static void load_library(void) {
     } else {
         const char *best = wgan_cpu_best_coretype();
         if (best) {
-            setenv("OPENBLAS_CORETYPE", best, 0);
+            setenv("OPENBLAS_CORETYPE", best, 1);  // unset or empty: ours to set
             selection = "cpu";
         }
     }

@@ -21,4 +21,21 @@ final class BenchCommandTests: XCTestCase {
         let flops = try XCTUnwrap(json["gflop_per_step"] as? Double), ms = try XCTUnwrap(json["ms_per_step"] as? Double)
         XCTAssertEqual(try XCTUnwrap(json["gflops"] as? Double), flops / (ms / 1000), accuracy: 1e-6 * flops / (ms / 1000))
     }
+
+    /// The kernel is chosen for the CPU unless the user set OPENBLAS_CORETYPE, which wins, and
+    /// the tool says which it uses.
+    func testUsersCoreTypeIsRespectedAndReported() throws {
+        let folder = try temporaryFolder()
+        let quick = ["bench", "--batch-size", "8", "--steps", "1", "--warmup", "0", "--threads", "1", "--json"]
+        let chosen = try wgan(quick, in: folder, environment: ["OPENBLAS_CORETYPE": ""])
+        let forced = try wgan(quick, in: folder, environment: ["OPENBLAS_CORETYPE": "Sandybridge"])
+        func core(_ result: Finished) throws -> String {
+            XCTAssertEqual(result.status, 0, result.standardError)
+            let last = try XCTUnwrap(result.standardOutput.split(separator: "\n").last)
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+            return try XCTUnwrap(json["blas_core"] as? String)
+        }
+        XCTAssertEqual(try core(forced), "Sandybridge")
+        XCTAssertNotEqual(try core(chosen), "Prescott", "this CPU supports a faster kernel than the fallback")
+    }
 }

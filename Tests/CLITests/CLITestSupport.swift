@@ -32,7 +32,7 @@ final class RunningWGAN {
     private let outputURL: URL
     private let errorURL: URL
 
-    init(_ arguments: [String], in folder: URL) throws {
+    init(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws {
         // Outside `folder`, whose contents the tests check.
         let logs = FileManager.default.temporaryDirectory
         outputURL = logs.appendingPathComponent("wgan-stdout-\(UUID().uuidString).txt")
@@ -41,6 +41,7 @@ final class RunningWGAN {
         try Data().write(to: errorURL)
         process.executableURL = try WGANExecutable.url
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = folder
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorURL)
@@ -76,8 +77,8 @@ extension XCTestCase {
     }
 
     /// Runs `wgan` with `arguments` in `folder` and waits for it.
-    func wgan(_ arguments: [String], in folder: URL) throws -> Finished {
-        try RunningWGAN(arguments, in: folder).wait()
+    func wgan(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Finished {
+        try RunningWGAN(arguments, in: folder, environment: environment).wait()
     }
 
     /// Asserts that `wgan` failed with status 1 and one line `wgan: error: …` containing `fragment`.
