@@ -28,7 +28,11 @@ struct job {
     wgan_task_fn fn;
     void *context;
     long parts;
-    _Atomic long next_part;  // the next part nobody has claimed yet
+    // The next part nobody has claimed yet, in the low 32 bits, tagged in the high 32 bits with
+    // the generation the job was published under. A worker claims only with the tag of the
+    // generation it woke for, so a late worker can never claim from a slot already reused for a
+    // newer job (it would read that job's fields unsynchronised, and its part would run twice).
+    _Atomic unsigned long long next_part;
     _Atomic long remaining;  // parts not yet finished
 };
 
@@ -63,10 +67,23 @@ static void run_part(struct job *job, long part) {
     atomic_fetch_sub_explicit(&job->remaining, 1, memory_order_release);
 }
 
+/// Claims one part of `job` as published under generation `tag`: its index, or -1 when the job
+/// has no part left or the slot now holds another job.
+static long claim_part(struct job *job, unsigned tag) {
+    unsigned long long seen = atomic_load_explicit(&job->next_part, memory_order_acquire);
+    for (;;) {
+        if ((unsigned)(seen >> 32) != tag) return -1;
+        long part = (long)(seen & 0xffffffffULL);
+        if (part >= job->parts) return -1;
+        if (atomic_compare_exchange_weak_explicit(&job->next_part, &seen, seen + 1,
+                                                  memory_order_acq_rel, memory_order_acquire)) return part;
+    }
+}
+
 /// Runs unclaimed parts of `job` until none is left.
-static void claim_parts(struct job *job) {
+static void claim_parts(struct job *job, unsigned tag) {
     long part;
-    while ((part = atomic_fetch_add_explicit(&job->next_part, 1, memory_order_acq_rel)) < job->parts) run_part(job, part);
+    while ((part = claim_part(job, tag)) >= 0) run_part(job, part);
 }
 
 static void *worker_main(void *argument) {
@@ -88,7 +105,7 @@ static void *worker_main(void *argument) {
         }
         seen = now;
         struct job *job = atomic_load_explicit(&pool.job, memory_order_acquire);
-        if (job) claim_parts(job);
+        if (job) claim_parts(job, now);
     }
     return NULL;
 }
@@ -114,7 +131,7 @@ static void ensure_workers(int wanted) {
 int wgan_pool_can_nest(void) {
     struct job *job = owned_job;
     return job && atomic_load_explicit(&job->remaining, memory_order_acquire) == 1 &&
-           atomic_load_explicit(&job->next_part, memory_order_acquire) >= job->parts;
+           (long)(atomic_load_explicit(&job->next_part, memory_order_acquire) & 0xffffffffULL) >= job->parts;
 }
 
 void wgan_pool_run(long parts, wgan_task_fn fn, void *context) {
@@ -128,22 +145,26 @@ void wgan_pool_run(long parts, wgan_task_fn fn, void *context) {
     }
     // The caller takes part 0 before publishing, so it is the one running it (and the one that
     // may start a nested job from it); workers claim from part 1. The fields are written before
-    // next_part's release store, which a worker's claim reads with acquire.
+    // next_part's release store, which a worker's claim reads with acquire; the tag is the
+    // generation the job is published under.
     struct job *job = &pool.slots[pool.depth++];
+    unsigned tag = atomic_load_explicit(&pool.generation, memory_order_relaxed) + 1;
     job->fn = fn;
     job->context = context;
     job->parts = parts;
     atomic_store_explicit(&job->remaining, parts, memory_order_relaxed);
-    atomic_store_explicit(&job->next_part, 1, memory_order_release);
+    atomic_store_explicit(&job->next_part, ((unsigned long long)tag << 32) | 1, memory_order_release);
     struct job *outer_job = atomic_load_explicit(&pool.job, memory_order_relaxed);
     struct job *outer_owned = owned_job;
     atomic_store_explicit(&pool.job, job, memory_order_release);
-    atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
+    atomic_store_explicit(&pool.generation, tag, memory_order_release);
     if (atomic_load(&pool.sleepers) > 0) futex_wake_all(&pool.generation);
+    // While this thread runs any part of the job it owns it; a region it starts once every other
+    // part is done may use the idle workers (wgan_pool_can_nest).
     owned_job = job;
     run_part(job, 0);
+    claim_parts(job, tag);
     owned_job = outer_owned;
-    claim_parts(job);
     // Parts claimed by workers are running: wait for them, yielding if that takes long (a
     // worker may have lost its core to another process).
     int spins = 0;

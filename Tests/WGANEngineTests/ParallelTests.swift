@@ -73,3 +73,19 @@ final class StoragePoolTests: XCTestCase {
         XCTAssertEqual(StoragePool.cachedBytes, 0)
     }
 }
+
+final class ParallelGradModeTests: XCTestCase {
+    /// Gradients computed with part of the work on a pool worker record nothing when the
+    /// caller's backward pass does not (the worker runs in the caller's gradient mode).
+    func testWorkersRunInTheCallersGradientMode() {
+        Parallel.threads = 2
+        defer { Parallel.threads = 1 }
+        let x = randomTensor([64, 300], seed: 1).requiringGrad(), w = randomTensor([200, 300], seed: 2).requiringGrad()
+        let b = randomTensor([200], seed: 3).requiringGrad()
+        let hidden = x.linear(weight: w, bias: b).tanh()
+        let grads = gradients(of: hidden.sum(), withRespectTo: [x, w, b])
+        for g in grads { XCTAssertNil(g.opName, "a gradient taken without createGraph must not be recorded") }
+        let recorded = gradients(of: hidden.sum(), withRespectTo: [x, w], createGraph: true)
+        for g in recorded { XCTAssertTrue(g.requiresGrad) }
+    }
+}

@@ -21,13 +21,16 @@ public enum Parallel {
         return max(1, min(threads, work / minimum))
     }
 
-    /// Calls `body(part)` for each part, concurrently when there is more than one.
+    /// Calls `body(part)` for each part, concurrently when there is more than one. Every part
+    /// runs in the caller's gradient mode (it is per thread), so work handed to a worker records
+    /// exactly what it would have recorded on the caller's thread.
     static func run(parts: Int, _ body: (Int) -> Void) {
         guard parts > 1 else { body(0); return }
         spread.add(1, ordering: .relaxed)
         defer { spread.subtract(1, ordering: .relaxed) }
+        let recording = GradMode.isEnabled
         withoutActuallyEscaping(body) { body in
-            var task = body
+            var task: (Int) -> Void = { part in GradMode.with(enabled: recording) { body(part) } }
             withUnsafeMutablePointer(to: &task) { pointer in
                 wgan_pool_run(parts, { context, part in
                     context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
