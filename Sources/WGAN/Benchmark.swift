@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import WGANEngine
 import WGANNN
 import WGANOptim
@@ -55,14 +54,6 @@ public struct SeedBenchmark {
         for _ in 0..<steps { oneStep() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let floor = BLAS.timeProducts(products, repetitions: max(10, steps / 4))
-        if ProcessInfo.processInfo.environment["WGAN_PRODUCTS"] != nil {
-            var seen: [BLAS.ProductShape: Int] = [:]
-            for p in products { seen[p, default: 0] += 1 }
-            for (p, n) in seen.sorted(by: { $0.key.flops * Double($0.value) > $1.key.flops * Double($1.value) }) {
-                let t = BLAS.timeProducts([p], repetitions: 50)
-                print(String(format: "%@%@ m=%4d n=%4d k=%4d  x%d  %.3f ms each  %.1f GFLOP/s", p.transA ? "T" : "N", p.transB ? "T" : "N", p.m, p.n, p.k, n, t * 1000, p.flops / t / 1e9))
-            }
-        }
         return Result(batch: batch, threads: threads, steps: steps, msPerStep: seconds * 1000 / Double(steps),
                       gflopPerStep: products.reduce(0) { $0 + $1.flops } / 1e9, floorMs: floor * 1000,
                       blasCore: BLAS.coreName)
