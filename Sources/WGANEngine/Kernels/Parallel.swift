@@ -4,7 +4,8 @@ import Synchronization
 /// How the engine uses more than one core. OpenBLAS itself runs single-threaded (its idle
 /// threads would otherwise spin against ours); the engine splits large matrix products across
 /// threads, runs independent branches of a step side by side, and splits large elementwise
-/// loops. Work already spread over the threads never spreads again: nested requests run inline.
+/// loops, on the C thread pool in `CKernels/pool.c`. Work already spread over the threads runs
+/// nested requests inline, except on the caller's own part once the workers are idle again.
 public enum Parallel {
     /// Threads the engine uses; 1 runs everything on the calling thread.
     nonisolated(unsafe) public static var threads = 1
@@ -15,7 +16,8 @@ public enum Parallel {
 
     private static let spread = Atomic<Int>(0)
 
-    /// How many parts work of this size should be split into: 1 while already spread out.
+    /// How many parts work of this size should be split into: 1 while already spread out, unless
+    /// the pool says its workers are free for this thread (`wgan_pool_can_nest`).
     static func parts(forWork work: Int, minimum: Int) -> Int {
         guard threads > 1, spread.load(ordering: .relaxed) == 0 || wgan_pool_can_nest() != 0 else { return 1 }
         return max(1, min(threads, work / minimum))
