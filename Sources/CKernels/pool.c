@@ -24,16 +24,25 @@
 // About 50 µs of spinning (a pause is tens of cycles) before a thread sleeps or yields.
 #define SPIN_LIMIT 20000
 
+// A job's claim word packs everything a claim decides on, so that one atomic snapshot decides it:
+// the generation the job was published under (bits 32–63), its part count (bits 16–31) and the
+// next part nobody has claimed yet (bits 0–15). A worker claims only with the tag of the
+// generation it woke for. A claim that succeeds holds a part below the count, so the job is
+// still running and its slot cannot have been reused; a worker that wakes late for a finished
+// job finds the count reached and touches nothing else. (Reading the count from a separate
+// field let a late worker pair its stale tag with the next job's count while the caller was
+// rewriting the slot: it ran a part of the new job twice and returned it early.)
+#define MAX_PARTS 0xffff
+
+static inline unsigned long long claim_word(unsigned tag, long parts, long next) {
+    return ((unsigned long long)tag << 32) | ((unsigned long long)parts << 16) | (unsigned long long)next;
+}
+
 struct job {
     wgan_task_fn fn;
     void *context;
-    long parts;
-    // The next part nobody has claimed yet, in the low 32 bits, tagged in the high 32 bits with
-    // the generation the job was published under. A worker claims only with the tag of the
-    // generation it woke for, so a late worker can never claim from a slot already reused for a
-    // newer job (it would read that job's fields unsynchronised, and its part would run twice).
-    _Atomic unsigned long long next_part;
-    _Atomic long remaining;  // parts not yet finished
+    _Atomic unsigned long long claims;  // see claim_word
+    _Atomic long remaining;             // parts not yet finished
 };
 
 #define MAX_DEPTH 8
@@ -50,6 +59,12 @@ static struct {
     // touch a finished job, which must stay valid memory (it then finds no part to claim).
     struct job slots[MAX_DEPTH];
 } pool = {.start_lock = PTHREAD_MUTEX_INITIALIZER};
+
+// Spins between writing a job and publishing it, set only by stress tests: it widens the window
+// in which a late worker meets a half-written job.
+static _Atomic int publish_delay;
+
+void wgan_pool_set_publish_delay(int spins) { atomic_store(&publish_delay, spins); }
 
 // The job whose part 0 this thread is running, if it started that job.
 static _Thread_local struct job *owned_job;
@@ -70,12 +85,11 @@ static void run_part(struct job *job, long part) {
 /// Claims one part of `job` as published under generation `tag`: its index, or -1 when the job
 /// has no part left or the slot now holds another job.
 static long claim_part(struct job *job, unsigned tag) {
-    unsigned long long seen = atomic_load_explicit(&job->next_part, memory_order_acquire);
+    unsigned long long seen = atomic_load_explicit(&job->claims, memory_order_acquire);
     for (;;) {
-        if ((unsigned)(seen >> 32) != tag) return -1;
-        long part = (long)(seen & 0xffffffffULL);
-        if (part >= job->parts) return -1;
-        if (atomic_compare_exchange_weak_explicit(&job->next_part, &seen, seen + 1,
+        long parts = (long)((seen >> 16) & MAX_PARTS), part = (long)(seen & MAX_PARTS);
+        if ((unsigned)(seen >> 32) != tag || part >= parts) return -1;
+        if (atomic_compare_exchange_weak_explicit(&job->claims, &seen, seen + 1,
                                                   memory_order_acq_rel, memory_order_acquire)) return part;
     }
 }
@@ -130,30 +144,31 @@ static void ensure_workers(int wanted) {
 
 int wgan_pool_can_nest(void) {
     struct job *job = owned_job;
-    return job && atomic_load_explicit(&job->remaining, memory_order_acquire) == 1 &&
-           (long)(atomic_load_explicit(&job->next_part, memory_order_acquire) & 0xffffffffULL) >= job->parts;
+    if (!job || atomic_load_explicit(&job->remaining, memory_order_acquire) != 1) return 0;
+    unsigned long long claims = atomic_load_explicit(&job->claims, memory_order_acquire);
+    return (long)(claims & MAX_PARTS) >= (long)((claims >> 16) & MAX_PARTS);
 }
 
 void wgan_pool_run(long parts, wgan_task_fn fn, void *context) {
     if (parts > 1) ensure_workers((int)(parts - 1));
     int nested = wgan_pool_can_nest() && pool.depth < MAX_DEPTH;
     int expected = 0;
-    if (parts <= 1 || pool.workers == 0 ||
+    if (parts <= 1 || parts > MAX_PARTS || pool.workers == 0 ||
         (!nested && !atomic_compare_exchange_strong(&pool.busy, &expected, 1))) {
         for (long part = 0; part < parts; part++) fn(context, part);
         return;
     }
     // The caller takes part 0 before publishing, so it is the one running it (and the one that
     // may start a nested job from it); workers claim from part 1. The fields are written before
-    // next_part's release store, which a worker's claim reads with acquire; the tag is the
+    // the claim word's release store, which a worker's claim reads with acquire; the tag is the
     // generation the job is published under.
     struct job *job = &pool.slots[pool.depth++];
     unsigned tag = atomic_load_explicit(&pool.generation, memory_order_relaxed) + 1;
     job->fn = fn;
     job->context = context;
-    job->parts = parts;
     atomic_store_explicit(&job->remaining, parts, memory_order_relaxed);
-    atomic_store_explicit(&job->next_part, ((unsigned long long)tag << 32) | 1, memory_order_release);
+    for (int spin = atomic_load_explicit(&publish_delay, memory_order_relaxed); spin > 0; spin--) __builtin_ia32_pause();
+    atomic_store_explicit(&job->claims, claim_word(tag, parts, 1), memory_order_release);
     struct job *outer_job = atomic_load_explicit(&pool.job, memory_order_relaxed);
     struct job *outer_owned = owned_job;
     atomic_store_explicit(&pool.job, job, memory_order_release);

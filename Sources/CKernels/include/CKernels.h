@@ -23,12 +23,16 @@ typedef void (*wgan_task_fn)(void *context, long part);
 /// Runs fn(context, part) for part in 0..<parts: part 0 on the calling thread, the others on
 /// pool workers (started on first use; they spin briefly between jobs, then sleep). Returns when
 /// all parts are done. A call made inside a job runs its parts inline, unless
-/// `wgan_pool_can_nest()` says the workers are free for it.
+/// `wgan_pool_can_nest()` says the workers are free for it; so does a call of more than 65,535
+/// parts. Either way, which parts run is the same: only the threads that run them differ.
 void wgan_pool_run(long parts, wgan_task_fn fn, void *context);
 
 /// Whether this thread runs part 0 of a job whose other parts are all finished, so that a
 /// region it starts now can use the idle workers.
 int wgan_pool_can_nest(void);
+
+/// For stress tests only: spin this many times between writing a job and publishing it.
+void wgan_pool_set_publish_delay(int spins);
 
 /// The instruction set the kernels above use on this CPU: "avx512f", "avx2" or "baseline".
 const char *wgan_kernels_isa(void);
