@@ -1,11 +1,11 @@
 import CKernels
-import Synchronization
 
 /// How the engine uses more than one core. OpenBLAS itself runs single-threaded (its idle
 /// threads would otherwise spin against ours); the engine splits large matrix products across
 /// threads, runs independent branches of a step side by side, and splits large elementwise
 /// loops, on the C thread pool in `CKernels/pool.c`. Work already spread over the threads runs
-/// nested requests inline, except on the caller's own part once the workers are idle again.
+/// nested regions' parts inline, except on the caller's own part once the workers are idle
+/// again; either way a region is split the same way, so results never depend on scheduling.
 public enum Parallel {
     /// Threads the engine uses; 1 runs everything on the calling thread.
     nonisolated(unsafe) public static var threads = 1
@@ -14,12 +14,13 @@ public enum Parallel {
     /// thread costs about a microsecond, a pass over a few thousand floats.
     public static let minimumChunk = 8_192
 
-    private static let spread = Atomic<Int>(0)
-
-    /// How many parts work of this size should be split into: 1 while already spread out, unless
-    /// the pool says its workers are free for this thread (`wgan_pool_can_nest`).
+    /// How many parts work of this size is split into. It depends on the size and `threads`
+    /// alone, never on what else is running: a part computes the same values whichever thread
+    /// runs it, but a product split differently rounds differently (OpenBLAS picks its kernel by
+    /// shape), so a count that followed the pool's state made results depend on scheduling.
+    /// Whether the parts then run concurrently or one after another is the pool's decision.
     static func parts(forWork work: Int, minimum: Int) -> Int {
-        guard threads > 1, spread.load(ordering: .relaxed) == 0 || wgan_pool_can_nest() != 0 else { return 1 }
+        guard threads > 1 else { return 1 }
         return max(1, min(threads, work / minimum))
     }
 
@@ -28,8 +29,6 @@ public enum Parallel {
     /// exactly what it would have recorded on the caller's thread.
     static func run(parts: Int, _ body: (Int) -> Void) {
         guard parts > 1 else { body(0); return }
-        spread.add(1, ordering: .relaxed)
-        defer { spread.subtract(1, ordering: .relaxed) }
         let recording = GradMode.isEnabled
         withoutActuallyEscaping(body) { body in
             var task: (Int) -> Void = { part in GradMode.with(enabled: recording) { body(part) } }
