@@ -13,7 +13,8 @@ struct TrainCommand: ParsableCommand {
             training_state.safetensors for --resume) at the start, after each epoch and when stopping. \
             --out must name a missing or empty folder; an existing run is continued only with --resume.
 
-            Ctrl-C finishes the current step, writes a checkpoint and exits with status 130; \
+            Ctrl-C, SIGTERM and SIGHUP finish the current step, write a checkpoint and exit with status \
+            130, 143 and 129; \
             `wgan train --resume DIR` then continues exactly where it stopped (bit for bit the same as an \
             uninterrupted run on the same machine with the same --threads). A loss that becomes NaN or \
             infinite stops training with status 1 and keeps the last good checkpoint; any other error \
@@ -129,9 +130,9 @@ struct TrainCommand: ParsableCommand {
             printLine("stopped at step \(step) (--max-steps; \(seconds) s this session\(memory)); "
                       + "continue with: wgan train --resume \(folder) --max-steps N")
         case .interrupted:
-            printError("wgan: interrupted at step \(step); checkpoint written to \(trainer.run.checkpointsURL.path); "
-                       + "continue with: wgan train --resume \(folder)")
-            throw ExitCode(130)
+            printError("wgan: interrupted (\(InterruptSignal.receivedName)) at step \(step); checkpoint written to "
+                       + "\(trainer.run.checkpointsURL.path); continue with: wgan train --resume \(folder)")
+            throw ExitCode(InterruptSignal.exitStatus)
         }
     }
 }

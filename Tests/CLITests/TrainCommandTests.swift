@@ -111,29 +111,37 @@ final class TrainCommandTests: XCTestCase {
         }
     }
 
-    func testCtrlCFinishesTheStepWritesACheckpointAndExplainsHowToResume() throws {
+    /// Ctrl-C, SIGTERM and SIGHUP each finish the step, write a checkpoint and exit with 128 + the
+    /// signal's number; each resume continues from where the last stopped.
+    func testStopSignalsFinishTheStepWriteACheckpointAndExplainHowToResume() throws {
         let folder = try temporaryFolder()
-        let running = try RunningWGAN(["train", "--limit", "6400", "--batch-size", "32", "--threads", "2", "--out", "run"], in: folder)
-        let deadline = Date().addingTimeInterval(120)
-        while running.process.isRunning && !running.standardErrorSoFar.contains("Epoch 1/100") && Date() < deadline {
-            usleep(20_000)
-        }
-        XCTAssertTrue(running.process.isRunning, "training ended before it could be interrupted")
-        running.process.interrupt()
-        let result = running.wait()
-        XCTAssertEqual(result.status, 130, result.standardError)
-        let message = result.errorLines.last.map(String.init) ?? ""
-        XCTAssertTrue(message.hasPrefix("wgan: interrupted at step "), result.standardError)
-        XCTAssertTrue(message.hasSuffix("continue with: wgan train --resume \(folder.appendingPathComponent("run").path)"), message)
+        var arguments = ["train", "--limit", "6400", "--batch-size", "32", "--threads", "2", "--out", "run"]
+        var lastStep: Int64 = 0
+        for (signal, name, status) in [(SIGINT, "SIGINT", Int32(130)), (SIGTERM, "SIGTERM", 143), (SIGHUP, "SIGHUP", 129)] {
+            let running = try RunningWGAN(arguments, in: folder)
+            let deadline = Date().addingTimeInterval(120)
+            while running.process.isRunning && !running.standardErrorSoFar.contains("Epoch 1/100") && Date() < deadline {
+                usleep(20_000)
+            }
+            XCTAssertTrue(running.process.isRunning, "training ended before it could be stopped")
+            kill(running.process.processIdentifier, signal)
+            let result = running.wait()
+            XCTAssertEqual(result.status, status, "\(name): \(result.standardError)")
+            let message = result.errorLines.last.map(String.init) ?? ""
+            XCTAssertTrue(message.hasPrefix("wgan: interrupted (\(name)) at step "), result.standardError)
+            XCTAssertTrue(message.hasSuffix("continue with: wgan train --resume \(folder.appendingPathComponent("run").path)"), message)
 
-        let state = try SafeTensors(contentsOf: folder.appendingPathComponent("run/checkpoints/training_state.safetensors"))
-        let step = try XCTUnwrap(state.int64s("progress.step").first)
-        XCTAssertGreaterThanOrEqual(step, 1)
-        XCTAssertTrue(message.contains("at step \(step);"), message)
-        XCTAssertGreaterThan(try XCTUnwrap(state.int64s("progress.batch").first), 0)
-        let resumed = try wgan(["train", "--resume", "run", "--max-steps", "\(step + 1)"], in: folder)
+            let state = try SafeTensors(contentsOf: folder.appendingPathComponent("run/checkpoints/training_state.safetensors"))
+            let step = try XCTUnwrap(state.int64s("progress.step").first)
+            XCTAssertGreaterThan(step, lastStep, name)
+            XCTAssertTrue(message.contains("at step \(step);"), message)
+            XCTAssertGreaterThan(try XCTUnwrap(state.int64s("progress.batch").first), 0)
+            lastStep = step
+            arguments = ["train", "--resume", "run"]
+        }
+        let resumed = try wgan(["train", "--resume", "run", "--max-steps", "\(lastStep + 1)"], in: folder)
         XCTAssertEqual(resumed.status, 0, resumed.standardError)
-        XCTAssertTrue(resumed.standardOutput.contains("stopped at step \(step + 1)"), resumed.standardOutput)
+        XCTAssertTrue(resumed.standardOutput.contains("stopped at step \(lastStep + 1)"), resumed.standardOutput)
     }
 
     func testBadInputGivesOneLineAndWritesNothing() throws {
