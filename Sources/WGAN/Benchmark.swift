@@ -31,6 +31,9 @@ public struct SeedBenchmark {
     public init() {}
 
     public func run() throws -> Result {
+        let models = [SeedGenerator.size(latentDimension: 100, pixels: 784), SeedCritic.size(pixels: 784)]
+        try MemoryBudget.require(floats: ModelSize.trainingFloats(models, batch: batch),
+                                 for: "a benchmark with --batch-size \(batch)", remedy: "use a smaller --batch-size")
         try BLAS.load()
         Parallel.threads = threads
         var rng = RandomGenerator(seed: seed)

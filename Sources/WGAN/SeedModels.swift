@@ -35,6 +35,17 @@ public final class SeedGenerator: Module {
         registerModule("linear5", linear5)
     }
 
+    /// The size of a generator with these settings, computed without building it.
+    public static func size(latentDimension: Int, pixels: Int) -> ModelSize {
+        let widths = [128, 256, 512, 1024]
+        let batchNormParameters = 4 * (256 + 512 + 1024)
+        let parameters = MemoryBudget.sum(MemoryBudget.sum(latentDimension, 1).flatMap { MemoryBudget.product($0, 128) }, 129 * 256 + 257 * 512 + 513 * 1024,
+                                          MemoryBudget.product(1025, pixels), batchNormParameters)
+        // A linear layer's output, its normalised form and its activation, per layer.
+        let activations = MemoryBudget.sum(latentDimension, 3 * widths.reduce(0, +), MemoryBudget.product(2, pixels))
+        return ModelSize(parameters: parameters, activationsPerSample: activations)
+    }
+
     public override func forward(_ z: Tensor) -> Tensor {
         var h = linear1(z).leakyReLU(negativeSlope: negativeSlope)
         h = bn2(linear2(h)).leakyReLU(negativeSlope: negativeSlope)
@@ -58,6 +69,12 @@ public final class SeedCritic: Module {
         registerModule("linear1", linear1)
         registerModule("linear2", linear2)
         registerModule("linear3", linear3)
+    }
+
+    /// The size of a critic of images of `pixels` values, computed without building it.
+    public static func size(pixels: Int) -> ModelSize {
+        ModelSize(parameters: MemoryBudget.sum(MemoryBudget.sum(pixels, 1).flatMap { MemoryBudget.product($0, 512) }, 513 * 256 + 257),
+                  activationsPerSample: MemoryBudget.sum(pixels, 2 * (512 + 256 + 1)))
     }
 
     public override func forward(_ x: Tensor) -> Tensor {

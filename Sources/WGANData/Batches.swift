@@ -32,12 +32,18 @@ public struct Batches: RandomAccessCollection, Sendable {
     public var startIndex: Int { 0 }
 
     /// The number of batches: the item count divided by the batch size, rounded up.
-    public var endIndex: Int { (permutation.count + batchSize - 1) / batchSize }
+    public var endIndex: Int { Self.count(items: permutation.count, batchSize: batchSize) }
+
+    /// The number of batches `items` items make, the last one partial; no overflow for any
+    /// batch size.
+    public static func count(items: Int, batchSize: Int) -> Int {
+        items / batchSize + (items % batchSize == 0 ? 0 : 1)
+    }
 
     /// The indices of batch `position`.
     public subscript(position: Int) -> ArraySlice<Int> {
         let start = position * batchSize
-        return permutation[start..<Swift.min(start + batchSize, permutation.count)]
+        return permutation[start..<start + Swift.min(batchSize, permutation.count - start)]
     }
 }
 

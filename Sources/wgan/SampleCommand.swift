@@ -44,6 +44,7 @@ struct SampleCommand: ParsableCommand {
                     throw TrainingError.invalidSetting("--count \(count) differs from the \(noise.shape[0]) rows of --z \(z)")
                 }
             } else {
+                try sampler.checkMemory(count: count ?? 25)
                 noise = sampler.noise(count: count ?? 25, seed: seed)
             }
             let images = try sampler.images(for: noise, batchNorm: mode)

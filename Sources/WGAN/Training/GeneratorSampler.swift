@@ -38,6 +38,14 @@ public struct GeneratorSampler {
 
     public var latentDimension: Int { generator.latentDimension }
 
+    /// Throws unless sampling `count` images fits in the machine's memory.
+    public func checkMemory(count: Int) throws(TrainingError) {
+        let pixels = generator.imageShape.reduce(1, *)
+        let size = SeedGenerator.size(latentDimension: latentDimension, pixels: pixels)
+        try MemoryBudget.require(floats: size.samplingFloats(count: count, pixels: pixels), for: "sampling \(count) images",
+                                 remedy: "use a smaller --count")
+    }
+
     /// `count` latent vectors drawn with `seed`.
     public func noise(count: Int, seed: UInt64) -> Tensor {
         var random = RandomGenerator(seed: seed)

@@ -71,9 +71,10 @@ public final class Trainer {
             } catch {
                 throw .unsuitableDataset(error.description)
             }
-            let cycles = (batches.count + perCycle - 1) / perCycle
-            reporter.beginEpoch(progress.epoch + 1, of: config.epochs, totalSteps: cycles,
-                                completed: (progress.batchPosition + perCycle - 1) / perCycle)
+            // A cycle is up to --n-critic batches and one generator step (any --n-critic: no overflow).
+            func cycles(upTo batch: Int) -> Int { Batches.count(items: batch, batchSize: perCycle) }
+            reporter.beginEpoch(progress.epoch + 1, of: config.epochs, totalSteps: cycles(upTo: batches.count),
+                                completed: cycles(upTo: progress.batchPosition))
             var mark = now()
             var epochDone = false
             while !epochDone {
@@ -81,7 +82,7 @@ public final class Trainer {
                 let time = now()
                 progress.totals.seconds += time - mark
                 mark = time
-                reporter.update(completed: (progress.batchPosition + perCycle - 1) / perCycle,
+                reporter.update(completed: cycles(upTo: progress.batchPosition),
                                 criticLoss: cycle.criticLoss, generatorLoss: cycle.generatorLoss)
                 if let every = config.logEvery, progress.step % every == 0 {
                     try log.append(TrainingLog.StepEntry(step: progress.step, criticLoss: cycle.criticLoss,

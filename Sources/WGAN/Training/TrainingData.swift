@@ -12,7 +12,7 @@ public struct TrainingData {
     public var imageShape: [Int] { [dataset.channels, dataset.height, dataset.width] }
 
     /// Batches in one epoch (the last one partial when the batch size does not divide the count).
-    public func batchCount(batchSize: Int) -> Int { (dataset.count + batchSize - 1) / batchSize }
+    public func batchCount(batchSize: Int) -> Int { Batches.count(items: dataset.count, batchSize: batchSize) }
 
     /// Loads the training split of `config`'s dataset (from `--data-dir` when given), keeps the
     /// first `--limit` images, and checks that every batch holds at least two images (training-mode
@@ -28,12 +28,24 @@ public struct TrainingData {
         guard count >= 2 else {
             throw TrainingError.unsuitableDataset("\(directory.path) holds \(count) training image\(count == 1 ? "" : "s"); training needs at least 2")
         }
-        guard count % config.batchSize != 1 else {
+        // A batch size above the count is reduced to it when the run starts (`fittingBatches`).
+        guard count % min(config.batchSize, count) != 1 else {
             throw TrainingError.unsuitableDataset(
                 "\(count) images in batches of \(config.batchSize) leave a last batch of one image, which BatchNorm cannot "
                     + "train on; choose another --batch-size" + (config.imageLimit == nil ? "" : " or --limit"))
         }
         return TrainingData(dataset: dataset, name: name, directory: directory)
+    }
+
+    /// `config` with its batch size reduced to the number of images, where it is larger, and the
+    /// warning that says so (nil when nothing changed).
+    public func fittingBatches(_ config: TrainingConfig) -> (TrainingConfig, warning: String?) {
+        let count = dataset.count
+        guard config.batchSize > count else { return (config, nil) }
+        var fitted = config
+        fitted.batchSize = count
+        return (fitted, "warning: --batch-size \(config.batchSize) is more than the \(count) training images; "
+                        + "training on batches of \(count)")
     }
 
     /// "MNIST, 60000 images 28×28 from <folder>".

@@ -22,6 +22,16 @@ public final class TrainingModels {
                           criticOptimizer: criticOptimizer, lambda: Float(config.lambda), penaltyNorm: config.penalty)
     }
 
+    /// Throws unless a training step with these settings fits in the machine's memory; checked
+    /// before the models are built.
+    public static func checkMemory(config: TrainingConfig, imageShape: [Int]) throws(TrainingError) {
+        let pixels = MemoryBudget.product(imageShape[0], imageShape[1], imageShape[2]) ?? Int.max
+        let models = [SeedGenerator.size(latentDimension: config.latentDimension, pixels: pixels), SeedCritic.size(pixels: pixels)]
+        try MemoryBudget.require(floats: ModelSize.trainingFloats(models, batch: config.batchSize),
+                                 for: "training with --batch-size \(config.batchSize) and --latent-dim \(config.latentDimension)",
+                                 remedy: "use a smaller --batch-size or --latent-dim")
+    }
+
     /// The name of the first parameter or buffer holding a NaN or an infinity, if any.
     public var firstNonFiniteEntry: String? {
         for (prefix, module) in [("generator", generator as Module), ("critic", critic)] {

@@ -21,8 +21,11 @@ public enum TrainingSession {
     /// Writes `config.json` and a checkpoint of the initial state.
     public static func start(options: TrainingOptions, out: URL?, runsFolder: URL = URL(fileURLWithPath: "runs"),
                              console: Console) throws -> Trainer {
-        let config = try options.freshConfig()
-        let data = try TrainingData.load(config)
+        let requested = try options.freshConfig()
+        let data = try TrainingData.load(requested)
+        let (config, warning) = data.fittingBatches(requested)
+        if let warning { console.info(warning) }
+        try TrainingModels.checkMemory(config: config, imageShape: data.imageShape)
         let blas = try prepareBLAS(threads: config.threads)
         let run = try RunDirectory.createNew(at: out, parent: runsFolder)
         var initRandom = RandomGenerator(seed: config.seed)
@@ -45,6 +48,7 @@ public enum TrainingSession {
         let file = try ModelStateFile.read(run.trainingStateURL)
         let config = try options.resumedConfig(saved: TrainingStateFile.config(in: file, path: path))
         let data = try TrainingData.load(config)
+        try TrainingModels.checkMemory(config: config, imageShape: data.imageShape)
         let blas = try prepareBLAS(threads: config.threads)
         // The weights are overwritten by the checkpoint's; the generator only fixes the shapes.
         var shapeOnly = RandomGenerator(seed: config.seed)
