@@ -113,6 +113,39 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try SafeTensors(contentsOf: trainer.run.trainingStateURL).int64s("progress.step"), [2])
     }
 
+    /// A stop inside an epoch logs the epoch's means so far and draws its grids; a resumed run
+    /// drops that line, since the epoch's own line follows.
+    func testStopInsideAnEpochLogsItsMeansAndDrawsItsGrids() throws {
+        let folder = try temporaryFolder().appendingPathComponent("run")
+        let console = QuickRun.Console()
+        let trainer = try QuickRun.start(QuickRun.options(maxSteps: 2), in: folder, console: console)
+        XCTAssertEqual(try trainer.train(stopRequested: { false }), .reachedMaxSteps)
+        let lines = try String(contentsOf: trainer.run.logURL, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "\(lines)")
+        let entry = try JSONDecoder().decode(TrainingLog.EpochEntry.self, from: Data(lines[0].utf8))
+        XCTAssertEqual(entry.epoch, 1)
+        XCTAssertEqual(entry.step, 2)
+        XCTAssertEqual(entry.partial, true)
+        let totals = trainer.progress.totals
+        XCTAssertEqual(entry.criticLoss, totals.meanCriticLoss)
+        XCTAssertEqual(entry.generatorLoss, totals.meanGeneratorLoss)
+        XCTAssertEqual(totals.generatorSteps, 2)
+        XCTAssertEqual(console.lines.last, String(format: "total_D_loss:%.4f,total_G_loss:%.4f,total_gp:%.4f (epoch so far)",
+                                                  totals.meanCriticLoss, totals.meanGeneratorLoss, totals.meanPenalty))
+        for url in [trainer.run.sampleURL(epoch: 1, stoppedAt: 2), trainer.run.fixedSampleURL(epoch: 1, stoppedAt: 2)] {
+            let image = try PNGReader.read(from: url.path)
+            XCTAssertEqual([image.width, image.height], [152, 152], url.lastPathComponent)
+        }
+
+        var more = TrainingOptions()
+        more.maxSteps = 3
+        XCTAssertEqual(try QuickRun.resume(folder, more).train(stopRequested: { false }), .reachedMaxSteps)
+        let resumedLines = try String(contentsOf: trainer.run.logURL, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(resumedLines.count, 1, "\(resumedLines)")
+        XCTAssertFalse(resumedLines[0].contains("partial"), String(resumedLines[0]))
+        XCTAssertTrue(resumedLines[0].contains(#""epoch":1,"#), String(resumedLines[0]))
+    }
+
     func testNonFiniteLossStopsAndKeepsTheLastGoodCheckpoint() throws {
         let folder = try temporaryFolder().appendingPathComponent("run")
         let first = try QuickRun.start(QuickRun.options(maxSteps: 2), in: folder)

@@ -24,6 +24,11 @@ public struct RunDirectory: Sendable {
     public func sampleURL(epoch: Int) -> URL { samplesURL.appendingPathComponent("ep\(epoch).png") }
     /// The grid of the run's fixed noise.
     public func fixedSampleURL(epoch: Int) -> URL { samplesURL.appendingPathComponent("fixed_ep\(epoch).png") }
+    /// The grids drawn when a run stops inside an epoch, at generator step `step`.
+    public func sampleURL(epoch: Int, stoppedAt step: Int) -> URL { samplesURL.appendingPathComponent("ep\(epoch)_step\(step).png") }
+    public func fixedSampleURL(epoch: Int, stoppedAt step: Int) -> URL {
+        samplesURL.appendingPathComponent("fixed_ep\(epoch)_step\(step).png")
+    }
 
     public init(url: URL) { self.url = url }
 

@@ -96,6 +96,7 @@ public final class Trainer {
                 let interrupted = stopRequested()
                 if interrupted || config.maxSteps.map({ progress.step >= $0 }) == true {
                     reporter.finish()
+                    if progress.batchPosition > 0 { try summarisePartialEpoch(lastImages: cycle.lastFake) }
                     if checkpointStep != progress.step { try writeCheckpoint() }
                     return interrupted ? .interrupted : .reachedMaxSteps
                 }
@@ -108,6 +109,8 @@ public final class Trainer {
         let criticLoss: Float, generatorLoss: Float, penalty: Float
         /// The generator's images of the epoch's last step, when this cycle ends the epoch.
         let epochImages: Tensor?
+        /// The images the last critic step scored as fake.
+        let lastFake: Tensor
     }
 
     /// Critic steps on up to `--n-critic` batches, then one generator step.
@@ -147,7 +150,7 @@ public final class Trainer {
         progress.totals.generatorLoss += Double(generatorLoss)
         progress.totals.generatorSteps += 1
         return CycleResult(criticLoss: critic.loss, generatorLoss: generatorLoss, penalty: critic.penalty,
-                           epochImages: epochImages)
+                           epochImages: epochImages, lastFake: critic.fake)
     }
 
     /// The batch's pixels, gathered straight into the tensor's storage.
@@ -178,16 +181,32 @@ public final class Trainer {
 
     private func finishEpoch(lastImages: Tensor) throws(TrainingError) {
         reporter.finish()
-        let epoch = progress.epoch + 1, totals = progress.totals
-        info(String(format: "total_D_loss:%.4f,total_G_loss:%.4f,total_gp:%.4f",
-                    totals.meanCriticLoss, totals.meanGeneratorLoss, totals.meanPenalty))
-        try log.append(TrainingLog.EpochEntry(epoch: epoch, step: progress.step, criticLoss: totals.meanCriticLoss,
-                                              generatorLoss: totals.meanGeneratorLoss, penalty: totals.meanPenalty,
-                                              seconds: totals.seconds))
-        try SampleGrid.write(lastImages, count: min(25, lastImages.shape[0]), nrow: 5, to: run.sampleURL(epoch: epoch))
-        try SampleGrid.write(fixedNoiseImages(), count: fixedNoise.shape[0], nrow: 5, to: run.fixedSampleURL(epoch: epoch))
+        let epoch = progress.epoch + 1
+        try summariseEpoch(lastImages: lastImages, partial: false, sampleURL: run.sampleURL(epoch: epoch),
+                           fixedSampleURL: run.fixedSampleURL(epoch: epoch))
         progress.beginNextEpoch()
         try writeCheckpoint()
+    }
+
+    /// The means and grids of the epoch so far, when the run stops inside it.
+    private func summarisePartialEpoch(lastImages: Tensor) throws(TrainingError) {
+        let epoch = progress.epoch + 1, step = progress.step
+        try summariseEpoch(lastImages: lastImages, partial: true, sampleURL: run.sampleURL(epoch: epoch, stoppedAt: step),
+                           fixedSampleURL: run.fixedSampleURL(epoch: epoch, stoppedAt: step))
+    }
+
+    /// Prints and logs the epoch's mean losses and draws the last images and the fixed noise's.
+    private func summariseEpoch(lastImages: Tensor, partial: Bool, sampleURL: URL, fixedSampleURL: URL) throws(TrainingError) {
+        let totals = progress.totals
+        info(String(format: "total_D_loss:%.4f,total_G_loss:%.4f,total_gp:%.4f",
+                    totals.meanCriticLoss, totals.meanGeneratorLoss, totals.meanPenalty) + (partial ? " (epoch so far)" : ""))
+        var entry = TrainingLog.EpochEntry(epoch: progress.epoch + 1, step: progress.step, criticLoss: totals.meanCriticLoss,
+                                           generatorLoss: totals.meanGeneratorLoss, penalty: totals.meanPenalty,
+                                           seconds: totals.seconds)
+        entry.partial = partial ? true : nil
+        try log.append(entry)
+        try SampleGrid.write(lastImages, count: min(25, lastImages.shape[0]), nrow: 5, to: sampleURL)
+        try SampleGrid.write(fixedNoiseImages(), count: fixedNoise.shape[0], nrow: 5, to: fixedSampleURL)
     }
 
     /// The generator's images of the fixed noise with running statistics (evaluation mode).

@@ -3,6 +3,8 @@ import Foundation
 /// `log.jsonl`: one JSON object per line, appended as training goes — one per epoch
 /// (`epoch`, `step`, `D_loss`, `G_loss`, `gp` as the epoch's means, and `seconds`), and with
 /// `--log-every N` one every N generator steps (`step`, `D_loss`, `G_loss`, `gp` of that step).
+/// A run stopped inside an epoch adds that epoch's means so far, marked `"partial": true`; a
+/// resumed run drops such lines, as the epoch's own line will follow.
 public final class TrainingLog {
     public let url: URL
     private let handle: FileHandle
@@ -15,9 +17,11 @@ public final class TrainingLog {
         public let generatorLoss: Double
         public let penalty: Double
         public let seconds: Double
+        /// True for the means of an epoch the run stopped inside; absent for a whole epoch.
+        public var partial: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case epoch, step, criticLoss = "D_loss", generatorLoss = "G_loss", penalty = "gp", seconds
+            case epoch, step, criticLoss = "D_loss", generatorLoss = "G_loss", penalty = "gp", seconds, partial
         }
     }
 
@@ -72,6 +76,7 @@ public final class TrainingLog {
         let text = try String(contentsOf: url, encoding: .utf8)
         let kept = text.split(separator: "\n").filter { line in
             let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            if object?["partial"] as? Bool == true { return false }
             return (object?["step"] as? Int).map { $0 <= lastStep } ?? true
         }
         try Data(kept.map { $0 + "\n" }.joined().utf8).write(to: url, options: .atomic)
