@@ -3,9 +3,15 @@ import PackageDescription
 
 /// Release builds of the numeric code are what gets measured; keep every hot module in the same
 /// optimisation mode and avoid `unsafeFlags` so the package stays usable as a dependency.
+///
+/// Linux on x86-64 only: the thread pool sleeps on Linux futexes, the kernel choice reads CPUID,
+/// and the C kernels use x86 intrinsics.
+#if !(os(Linux) && arch(x86_64))
+#error("WGAN builds on Linux x86-64 only (the thread pool uses Linux futexes; the kernels use CPUID and x86 intrinsics)")
+#endif
+
 let package = Package(
     name: "WGAN",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "wgan", targets: ["wgan"]),
         .library(name: "WGANEngine", targets: ["WGANEngine"]),
@@ -43,7 +49,7 @@ let package = Package(
         // The GAN itself: models, penalty, training loop, checkpoints.
         .target(name: "WGAN", dependencies: ["WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData", "WGANImage"]),
         .executableTarget(name: "wgan", dependencies: [
-            "WGAN", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WGAN", "WGANEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine"]),

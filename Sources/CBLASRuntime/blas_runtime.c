@@ -3,6 +3,9 @@
 // kernels (about 5x slower), and an environment variable set after the library is linked in is
 // read too late. So the library is not linked: it is opened here, after the variable is set.
 #define _GNU_SOURCE
+#if !defined(__linux__) || !defined(__x86_64__)
+#error "Linux x86-64 only (CPUID and dlopen)"
+#endif
 #include "CBLASRuntime.h"
 
 #include <cblas.h>

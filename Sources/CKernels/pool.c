@@ -11,6 +11,9 @@
 // of a training step rarely take equally long, and the longer one's products then get both
 // cores). Any other region started inside a job runs inline.
 #define _GNU_SOURCE
+#if !defined(__linux__) || !defined(__x86_64__)
+#error "Linux x86-64 only (futexes)"
+#endif
 #include "CKernels.h"
 
 #include <linux/futex.h>
