@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "TensorFormats", targets: ["TensorFormats"]),
         .library(name: "WGANData", targets: ["WGANData"]),
         .library(name: "WGANImage", targets: ["WGANImage"]),
+        .library(name: "WGANModels", targets: ["WGANModels"]),
         .library(name: "WGAN", targets: ["WGAN"]),
     ],
     dependencies: [
@@ -46,10 +47,12 @@ let package = Package(
         .target(name: "TensorFormats"),
         .target(name: "WGANData", dependencies: ["CZlib"], resources: [.copy("Resources/mnist")]),
         .target(name: "WGANImage", dependencies: ["CPNG"]),
-        // The GAN itself: models, penalty, training loop, checkpoints.
-        .target(name: "WGAN", dependencies: ["WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData", "WGANImage"]),
+        // The GAN itself: the models and Algorithm 1's steps (penalty, critic and generator updates).
+        .target(name: "WGANModels", dependencies: ["WGANEngine", "WGANNN", "WGANOptim"]),
+        // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
+        .target(name: "WGAN", dependencies: ["WGANModels", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData", "WGANImage"]),
         .executableTarget(name: "wgan", dependencies: [
-            "WGAN", "WGANEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WGAN", "WGANModels", "WGANEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine"]),
@@ -57,7 +60,7 @@ let package = Package(
         .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
         .testTarget(name: "WGANDataTests", dependencies: ["WGANData"]),
         .testTarget(name: "WGANImageTests", dependencies: ["WGANImage"]),
-        .testTarget(name: "WGANTests", dependencies: ["WGAN", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim", "WGANData", "WGANImage"]),
+        .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim", "WGANData", "WGANImage"]),
         .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage"]),
     ]
 )

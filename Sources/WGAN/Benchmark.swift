@@ -1,5 +1,6 @@
 import Dispatch
 import WGANEngine
+import WGANModels
 import WGANNN
 import WGANOptim
 

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import WGAN
 import WGANEngine
+import WGANModels
 import WGANOptim
 import XCTest
 

@@ -2,6 +2,7 @@ import Foundation
 import TensorFormats
 import WGAN
 import WGANEngine
+import WGANModels
 import WGANNN
 import WGANOptim
 import XCTest

@@ -1,6 +1,7 @@
 import Foundation
 import TensorFormats
 import WGANEngine
+import WGANModels
 import WGANNN
 
 /// `wgan sample`: images from a generator checkpoint, as a PNG grid or a float32 `.npy` array.

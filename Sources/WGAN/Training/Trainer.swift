@@ -1,6 +1,7 @@
 import Foundation
 import WGANData
 import WGANEngine
+import WGANModels
 
 /// How a call to `Trainer.train` ended.
 public enum TrainingOutcome: Equatable, Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import WGANData
+import WGANModels
 
 /// Every setting of a training run: what `config.json` records and what a checkpoint carries, so
 /// that `--resume` continues with exactly the settings the run started with.

@@ -1,4 +1,5 @@
 import WGANEngine
+import WGANModels
 import WGANNN
 import WGANOptim
 
@@ -25,7 +26,7 @@ public final class TrainingModels {
     /// Throws unless a training step with these settings fits in the machine's memory; checked
     /// before the models are built.
     public static func checkMemory(config: TrainingConfig, imageShape: [Int]) throws(TrainingError) {
-        let pixels = MemoryBudget.product(imageShape[0], imageShape[1], imageShape[2]) ?? Int.max
+        let pixels = CheckedSize.product(imageShape[0], imageShape[1], imageShape[2]) ?? Int.max
         let models = [SeedGenerator.size(latentDimension: config.latentDimension, pixels: pixels), SeedCritic.size(pixels: pixels)]
         try MemoryBudget.require(floats: ModelSize.trainingFloats(models, batch: config.batchSize),
                                  for: "training with --batch-size \(config.batchSize) and --latent-dim \(config.latentDimension)",

@@ -39,10 +39,10 @@ public final class SeedGenerator: Module {
     public static func size(latentDimension: Int, pixels: Int) -> ModelSize {
         let widths = [128, 256, 512, 1024]
         let batchNormParameters = 4 * (256 + 512 + 1024)
-        let parameters = MemoryBudget.sum(MemoryBudget.sum(latentDimension, 1).flatMap { MemoryBudget.product($0, 128) }, 129 * 256 + 257 * 512 + 513 * 1024,
-                                          MemoryBudget.product(1025, pixels), batchNormParameters)
+        let parameters = CheckedSize.sum(CheckedSize.sum(latentDimension, 1).flatMap { CheckedSize.product($0, 128) }, 129 * 256 + 257 * 512 + 513 * 1024,
+                                          CheckedSize.product(1025, pixels), batchNormParameters)
         // A linear layer's output, its normalised form and its activation, per layer.
-        let activations = MemoryBudget.sum(latentDimension, 3 * widths.reduce(0, +), MemoryBudget.product(2, pixels))
+        let activations = CheckedSize.sum(latentDimension, 3 * widths.reduce(0, +), CheckedSize.product(2, pixels))
         return ModelSize(parameters: parameters, activationsPerSample: activations)
     }
 
@@ -73,8 +73,8 @@ public final class SeedCritic: Module {
 
     /// The size of a critic of images of `pixels` values, computed without building it.
     public static func size(pixels: Int) -> ModelSize {
-        ModelSize(parameters: MemoryBudget.sum(MemoryBudget.sum(pixels, 1).flatMap { MemoryBudget.product($0, 512) }, 513 * 256 + 257),
-                  activationsPerSample: MemoryBudget.sum(pixels, 2 * (512 + 256 + 1)))
+        ModelSize(parameters: CheckedSize.sum(CheckedSize.sum(pixels, 1).flatMap { CheckedSize.product($0, 512) }, 513 * 256 + 257),
+                  activationsPerSample: CheckedSize.sum(pixels, 2 * (512 + 256 + 1)))
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
