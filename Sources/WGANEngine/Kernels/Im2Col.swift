@@ -92,7 +92,9 @@ enum Im2Col {
 
     /// The adjoint of `im2col`: every column entry is added back into the pixel it was copied
     /// from; padding entries are dropped. Split by (sample, channel) planes, each summed in the
-    /// same order whatever the split.
+    /// same order whatever the split. Planes are visited channel by channel, samples inner, so
+    /// consecutive planes read consecutive stretches of the same kH·kW column rows (visiting
+    /// them sample-major jumps between rows for every plane).
     static func col2im(_ cols: UnsafePointer<Float>, batch: Int, _ g: ConvGeometry) -> TensorStorage {
         let positions = g.positions, ld = batch * positions
         let out = TensorStorage(uninitializedCount: batch * g.imageSize)
@@ -103,8 +105,8 @@ enum Im2Col {
         let planes = batch * channels, parts = parts(work: g.rows * ld)
         Parallel.run(parts: parts) { part in
             for p in Parallel.chunk(part, of: parts, count: planes) {
-                let n = p / channels, c = p % channels
-                let dst = image + p * plane
+                let c = p / batch, n = p % batch
+                let dst = image + (n * channels + c) * plane
                 dst.update(repeating: 0, count: plane)
                 for ki in 0..<kh {
                     for kj in 0..<kw {
