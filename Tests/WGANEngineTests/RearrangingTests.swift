@@ -69,3 +69,17 @@ final class RearrangingTests: XCTestCase {
         XCTAssertEqual(run(), single)
     }
 }
+
+final class RowBroadcastTests: XCTestCase {
+    /// The per-row fast paths of broadcasting and expansion agree with the general path.
+    func testPerRowBroadcastAndExpand() {
+        let x = randomTensor([3, 2, 4], seed: 1), rows = randomTensor([3, 1, 1], seed: 2)
+        let viaGeneral = (x + rows.expanded(to: [3, 2, 4]))
+        assertClose((x + rows).scalars, viaGeneral.scalars)
+        let expanded = rows.expanded(to: [3, 2, 4]).scalars
+        for i in 0..<24 { XCTAssertEqual(expanded[i], rows.scalars[i / 8]) }
+        let flat = x.reshaped([3, 8]), column = rows.reshaped([3, 1])
+        assertClose((flat / column).scalars, (flat / column.expanded(to: [3, 8])).scalars)
+        check("per-row div", [x.reshaped([3, 8]), randomTensor([3, 1], seed: 3, low: 0.5, high: 1.5)]) { $0[0] / $0[1] }
+    }
+}
