@@ -4,21 +4,6 @@ import XCTest
 /// Every op's first and second derivatives against finite differences. Each function ends in
 /// a weighted sum so that every output element's gradient is exercised with a different weight.
 final class GradientCheckTests: XCTestCase {
-    private func weightedSum(_ t: Tensor, seed: UInt64 = 99) -> Tensor {
-        (t * randomTensor(t.shape, seed: seed)).sum()
-    }
-
-    private func check(
-        _ name: String, _ inputs: [Tensor], secondOrder: Bool = true,
-        file: StaticString = #filePath, line: UInt = #line, _ f: @escaping ([Tensor]) -> Tensor
-    ) {
-        let first = GradientCheck.firstOrderError(at: inputs) { weightedSum(f($0)) }
-        XCTAssertLessThan(first, firstOrderTolerance, "\(name): first derivative", file: file, line: line)
-        guard secondOrder else { return }
-        let second = GradientCheck.secondOrderError(at: inputs) { weightedSum(f($0)) }
-        XCTAssertLessThan(second, secondOrderTolerance, "\(name): second derivative", file: file, line: line)
-    }
-
     func testArithmeticWithBroadcasting() {
         let a = randomTensor([3, 4], seed: 1), row = randomTensor([4], seed: 2)
         let column = randomTensor([3, 1], seed: 3), positive = randomTensor([3, 4], seed: 4, low: 0.5, high: 1.5)

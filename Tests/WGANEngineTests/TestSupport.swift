@@ -30,3 +30,20 @@ func assertClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5, file: Stat
 /// gives an error of order 1, rounding gives about 1e-4.
 let firstOrderTolerance = 2e-3
 let secondOrderTolerance = 5e-3
+
+/// A weighted sum of every element, so that each output element's gradient gets its own weight.
+func weightedSum(_ t: Tensor, seed: UInt64 = 99) -> Tensor {
+    (t * randomTensor(t.shape, seed: seed)).sum()
+}
+
+/// First (and, unless turned off, second) derivatives of `f` against finite differences.
+func check(
+    _ name: String, _ inputs: [Tensor], secondOrder: Bool = true,
+    file: StaticString = #filePath, line: UInt = #line, _ f: @escaping ([Tensor]) -> Tensor
+) {
+    let first = GradientCheck.firstOrderError(at: inputs) { weightedSum(f($0)) }
+    XCTAssertLessThan(first, firstOrderTolerance, "\(name): first derivative", file: file, line: line)
+    guard secondOrder else { return }
+    let second = GradientCheck.secondOrderError(at: inputs) { weightedSum(f($0)) }
+    XCTAssertLessThan(second, secondOrderTolerance, "\(name): second derivative", file: file, line: line)
+}

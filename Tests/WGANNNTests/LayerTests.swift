@@ -102,3 +102,58 @@ func XCTAssertEqual(_ a: [Float], _ b: [Float], accuracy: Float, file: StaticStr
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
 }
+
+final class ConvolutionLayerTests: XCTestCase {
+    /// PyTorch's bounds: 1/√(in·k²) for Conv2d, 1/√(out·k²) for ConvTranspose2d (its weight's
+    /// dimension 1 is out); state-dict names weight and bias; the forward pass is the engine op.
+    func testPyTorchInitialisationNamesAndForward() {
+        var rng = RandomGenerator(seed: 1)
+        let conv = Conv2d(4, 8, kernelSize: 5, stride: 2, padding: 2, using: &rng)
+        XCTAssertEqual(conv.weight.shape, [8, 4, 5, 5])
+        XCTAssertEqual(conv.stateDict.map(\.name), ["weight", "bias"])
+        let bound = 1 / Float(100).squareRoot()
+        XCTAssertLessThanOrEqual(conv.weight.scalars.map(abs).max()!, bound)
+        XCTAssertGreaterThan(conv.weight.scalars.map(abs).max()!, 0.95 * bound)
+        XCTAssertLessThanOrEqual(conv.bias!.scalars.map(abs).max()!, bound)
+        let x = Tensor.ones([2, 4, 7, 7])
+        XCTAssertEqual(conv(x).shape, [2, 8, 4, 4])
+        XCTAssertEqual(conv(x).scalars, x.conv2d(weight: conv.weight, bias: conv.bias, stride: 2, padding: 2).scalars)
+
+        let deconv = ConvTranspose2d(8, 2, kernelSize: 5, stride: 2, padding: 2, outputPadding: 1, bias: false, using: &rng)
+        XCTAssertEqual(deconv.weight.shape, [8, 2, 5, 5])
+        XCTAssertEqual(deconv.stateDict.map(\.name), ["weight"])
+        let transposeBound = 1 / Float(2 * 25).squareRoot()
+        XCTAssertLessThanOrEqual(deconv.weight.scalars.map(abs).max()!, transposeBound)
+        XCTAssertGreaterThan(deconv.weight.scalars.map(abs).max()!, 0.9 * transposeBound)
+        XCTAssertEqual(deconv(Tensor.ones([1, 8, 7, 7])).shape, [1, 2, 14, 14])
+    }
+
+    /// tflib's he_init for the MNIST critic's second layer (64 → 128, k 5, stride 2):
+    /// fan_in 1600, fan_out 128·25/4 = 800, stdev √(4/2400), bound stdev·√3; biases zero.
+    func testTflibHeAndGlorotInitialisation() {
+        var rng = RandomGenerator(seed: 2)
+        let conv = Conv2d(64, 128, kernelSize: 5, stride: 2, padding: 2, initialization: .heUniform, using: &rng)
+        let heBound = (4 / Float(2400)).squareRoot() * Float(3).squareRoot()
+        XCTAssertLessThanOrEqual(conv.weight.scalars.map(abs).max()!, heBound)
+        XCTAssertGreaterThan(conv.weight.scalars.map(abs).max()!, 0.99 * heBound)
+        XCTAssertEqual(conv.bias!.scalars, [Float](repeating: 0, count: 128))
+        // Deconv 128 → 64, k 5, stride 2: fan_in 128·25/4 = 800, fan_out 1600.
+        let deconv = ConvTranspose2d(128, 64, kernelSize: 5, stride: 2, padding: 2, outputPadding: 1,
+                                     initialization: .glorotUniform, using: &rng)
+        let glorotBound = (2 / Float(2400)).squareRoot() * Float(3).squareRoot()
+        XCTAssertLessThanOrEqual(deconv.weight.scalars.map(abs).max()!, glorotBound)
+        XCTAssertGreaterThan(deconv.weight.scalars.map(abs).max()!, 0.99 * glorotBound)
+    }
+
+    func testLayerNorm2dStartsAsPlainNormalisation() {
+        let norm = LayerNorm2d(3)
+        XCTAssertEqual(norm.stateDict.map(\.name), ["weight", "bias"])
+        var rng = RandomGenerator(seed: 3)
+        let x = Tensor.uniform([2, 3, 4, 4], low: -2, high: 3, using: &rng)
+        let y = norm(x).reshaped([2, 48])
+        for (mean, variance) in zip(y.mean(axes: [1]).scalars, y.variance(axes: [1]).scalars) {
+            XCTAssertEqual(mean, 0, accuracy: 1e-5)
+            XCTAssertEqual(variance, 1, accuracy: 1e-3)
+        }
+    }
+}

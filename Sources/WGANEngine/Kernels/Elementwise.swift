@@ -51,6 +51,15 @@ enum Elementwise {
                 let row = dst + r * inner, src = pb + r * inner
                 for j in 0..<inner { row[j] = f(pa[j], src[j]) }
             }
+        } else if a.count == n, isLeadingBlock(b.shape, of: shape) {
+            // [rows, columns] with a per-row operand: per-sample statistics (layer norm).
+            let inner = n / b.count
+            Layout.forEachItem(b.count, itemSize: inner) { rows in
+                for r in rows {
+                    let row = dst + r * inner, src = pa + r * inner, s = pb[r]
+                    for j in 0..<inner { row[j] = f(src[j], s) }
+                }
+            }
         } else {
             let sa = Shape.broadcastStrides(of: a.shape, to: shape)
             let sb = Shape.broadcastStrides(of: b.shape, to: shape)
@@ -81,6 +90,9 @@ enum Elementwise {
             dst.initialize(repeating: src[0], count: n)
         } else if isTrailingBlock(x.shape, of: shape) {
             for r in 0..<(n / x.count) { (dst + r * x.count).update(from: src, count: x.count) }
+        } else if isLeadingBlock(x.shape, of: shape) {
+            let inner = n / x.count
+            for r in 0..<x.count { (dst + r * inner).initialize(repeating: src[r], count: inner) }
         } else {
             let strides = Shape.broadcastStrides(of: x.shape, to: shape)
             var index = [Int](repeating: 0, count: shape.count)
@@ -98,6 +110,15 @@ enum Elementwise {
             }
         }
         return out
+    }
+
+    /// Whether `small`, aligned to the right of `shape`, equals it on leading axes and is 1 on
+    /// the rest (so each of its elements repeats over one contiguous block): [N, 1] in [N, M].
+    private static func isLeadingBlock(_ small: [Int], of shape: [Int]) -> Bool {
+        guard small.count <= shape.count else { return false }
+        let padded = [Int](repeating: 1, count: shape.count - small.count) + small
+        guard let last = padded.lastIndex(where: { $0 != 1 }) else { return false }
+        return Array(padded[...last]) == Array(shape[...last])
     }
 
     /// Whether `small`, aligned to the right of `shape`, covers whole trailing axes and is 1 or
