@@ -19,70 +19,50 @@ struct TrainCommand: ParsableCommand {
             uninterrupted run on the same machine with the same --threads). A loss that becomes NaN or \
             infinite stops training with status 1 and keeps the last good checkpoint; any other error \
             is one line on standard error and status 1.
+
+            SETTINGS (each --name value or --name=value; a resumed run accepts only \
+            \(TrainingSetting.all.filter(\.mayChangeOnResume).map(\.flag).joined(separator: ", "))):
+            \(TrainingSetting.all.map(settingHelp).joined(separator: "\n"))
             """)
 
-    @Option(help: "Dataset: mnist (vendored) or fashion-mnist.")
-    var dataset: String?
-    @Option(help: ArgumentHelp("A folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]).", valueName: "dir"))
-    var dataDir: String?
-    @Option(parsing: .unconditional, help: "Train on the first N images only (quick runs).")
-    var limit: Int?
-    @Option(parsing: .unconditional, help: "Latent dimension (default 100).")
-    var latentDim: Int?
-    @Option(parsing: .unconditional, help: "Images per batch (default 64); the last batch of an epoch may be smaller.")
-    var batchSize: Int?
-    @Option(parsing: .unconditional, help: "Epochs (default 100).")
-    var epochs: Int?
-    @Option(parsing: .unconditional, help: "Critic's Adam learning rate (seed 4e-3, paper 1e-4).")
-    var lrCritic: Double?
-    @Option(parsing: .unconditional, help: "Generator's Adam learning rate (seed 1e-3, paper 1e-4).")
-    var lrGenerator: Double?
-    @Option(parsing: .unconditional, help: "Adam's beta1 (seed 0.9, paper 0).")
-    var beta1: Double?
-    @Option(parsing: .unconditional, help: "Adam's beta2 (seed 0.999, paper 0.9).")
-    var beta2: Double?
-    @Option(parsing: .unconditional, help: "Gradient penalty weight λ (default 10).")
-    var lambda: Double?
-    @Option(help: "Penalty norm: sample (the paper's per-sample gradient norm, default) or pixel (the seed's dim=1 defect).")
-    var gpNorm: String?
-    @Option(parsing: .unconditional, help: "Critic steps per generator step (seed 1 with the same z; paper 5, each on a fresh batch).")
-    var nCritic: Int?
-    @Option(help: "Defaults to start from: seed (default) or paper (Algorithm 1: Adam 1e-4, betas (0, 0.9), n-critic 5, λ 10). Flags override it.")
-    var preset: String?
-    @Option(parsing: .unconditional, help: "Stop after N generator steps in all (a checkpoint is written there).")
-    var maxSteps: Int?
-    @Option(parsing: .unconditional, help: "Random seed (default 0).")
-    var seed: UInt64?
-    @Option(parsing: .unconditional, help: "Threads for matrix products and parallel work (default: the machine's core count).")
-    var threads: Int?
-    @Option(parsing: .unconditional, help: "Also log the losses to log.jsonl every N steps.")
-    var logEvery: Int?
+    /// A setting's lines in the help: its flag, then its help wrapped and indented by hand (the
+    /// help printer wraps long lines at the margin, losing the indent).
+    private static func settingHelp(_ setting: TrainingSetting) -> String {
+        var lines = ["  \(setting.flag) <\(setting.name)>"], line = ""
+        for word in setting.help.split(separator: " ") {
+            if !line.isEmpty && line.count + word.count + 1 > 70 {
+                lines.append("        " + line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return (lines + ["        " + line]).joined(separator: "\n")
+    }
+
     @Option(help: ArgumentHelp("Run folder for a new run (default runs/<timestamp>).", valueName: "dir"))
     var out: String?
-    @Option(help: ArgumentHelp("Continue the run in this folder; only --epochs, --max-steps, --threads and --log-every may change.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Continue the run in this folder with its own settings (see SETTINGS for those that may change).", valueName: "dir"))
     var resume: String?
 
-    var options: TrainingOptions {
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Training settings: see SETTINGS above.", valueName: "--setting value"))
+    var settings: [String] = []
+
+    /// The training settings given, read against `TrainingSetting.all` (`--name value` or `--name=value`).
+    func options() throws(TrainingError) -> TrainingOptions {
         var options = TrainingOptions()
-        options.preset = preset
-        options.dataset = dataset
-        // Absolute, so that the saved settings still find the data when resumed from elsewhere.
-        options.dataDirectory = dataDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        options.imageLimit = limit
-        options.latentDimension = latentDim
-        options.batchSize = batchSize
-        options.epochs = epochs
-        options.criticLearningRate = lrCritic
-        options.generatorLearningRate = lrGenerator
-        options.beta1 = beta1
-        options.beta2 = beta2
-        options.lambda = lambda
-        options.penaltyNorm = gpNorm
-        options.criticSteps = nCritic
-        options.maxSteps = maxSteps
-        options.seed = seed
-        options.threads = threads
-        options.logEvery = logEvery
+        var remaining = settings[...]
+        while let word = remaining.popFirst() {
+            guard word.hasPrefix("--"), word.count > 2 else { throw .invalidSetting("unexpected argument '\(word)'") }
+            let flag = word.dropFirst(2)
+            let (name, inline) = flag.firstIndex(of: "=").map { (String(flag[..<$0]), String(flag[flag.index(after: $0)...])) }
+                ?? (String(flag), nil)
+            guard TrainingSetting.named(name) != nil else { throw .invalidSetting("unknown option '--\(name)'") }
+            guard let value = inline ?? remaining.popFirst() else { throw .invalidSetting("missing value for '--\(name)'") }
+            var argument = value
+            // Absolute, so that the saved settings still find the data when resumed from elsewhere.
+            if name == "data-dir" { argument = URL(fileURLWithPath: value).standardizedFileURL.path }
+            try options.set(name, argument: argument)
+        }
         return options
     }
 
@@ -96,9 +76,9 @@ struct TrainCommand: ParsableCommand {
             let trainer: Trainer
             if let resume {
                 guard out == nil else { throw ValidationError("--out cannot be used with --resume: the run continues in \(resume)") }
-                trainer = try TrainingSession.resume(URL(fileURLWithPath: resume), options: options, console: console)
+                trainer = try TrainingSession.resume(URL(fileURLWithPath: resume), options: try options(), console: console)
             } else {
-                trainer = try TrainingSession.start(options: options, out: out.map { URL(fileURLWithPath: $0) }, console: console)
+                trainer = try TrainingSession.start(options: try options(), out: out.map { URL(fileURLWithPath: $0) }, console: console)
             }
             do {
                 try train(trainer)

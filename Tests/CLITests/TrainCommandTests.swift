@@ -7,7 +7,7 @@ import XCTest
 final class TrainCommandTests: XCTestCase {
     func testTrainThenSampleFromWhatItTrained() throws {
         let folder = try temporaryFolder()
-        let trained = try wgan(["train"] + quickTraining + ["--epochs", "2", "--out", "run"], in: folder)
+        let trained = try wgan(["train"] + quickTraining + ["--epochs=2", "--out", "run"], in: folder)
         XCTAssertEqual(trained.status, 0, trained.standardError)
         let output = trained.standardOutput.split(separator: "\n")
         XCTAssertTrue(output.first?.contains("OpenBLAS") == true, trained.standardOutput)

@@ -114,11 +114,50 @@ final class TrainingConfigTests: XCTestCase {
         XCTAssertEqual(try TrainingConfig(jsonString: config.jsonString()), config)
         XCTAssertTrue(config.jsonString().contains("\"lr_critic\":0.00037"), config.jsonString())
         XCTAssertThrowsError(try TrainingConfig(jsonString: "{\"epochs\": 3}")) { error in
-            XCTAssertEqual("\(error)", "the saved settings are not readable: missing key 'dataset'")
+            XCTAssertEqual("\(error)", "the saved settings are not readable: missing key 'preset'")
+        }
+    }
+}
+
+/// The settings table serves the command line, the saved settings and the resume check.
+final class TrainingSettingsTableTests: XCTestCase {
+    /// Every field of the saved settings is one setting of the table, under its own key and flag.
+    func testEverySavedKeyIsOneSettingOfTheTable() throws {
+        var options = TrainingOptions()
+        options.dataDirectory = "/d"
+        options.imageLimit = 5
+        options.maxSteps = 3
+        options.logEvery = 2
+        let json = try JSONSerialization.jsonObject(with: Data(try options.freshConfig().jsonString().utf8)) as! [String: Any]
+        XCTAssertEqual(Set(json.keys), Set(TrainingSetting.all.map(\.key)))
+        XCTAssertEqual(Set(TrainingSetting.all.map(\.name)).count, TrainingSetting.all.count, "flags are distinct")
+        XCTAssertEqual(TrainingSetting.all.filter(\.mayChangeOnResume).map(\.flag), ["--epochs", "--max-steps", "--threads", "--log-every"])
+    }
+
+    func testArgumentsAreReadByTheTable() throws {
+        var options = TrainingOptions()
+        try options.set("batch-size", argument: "48")
+        try options.set("lr-critic", argument: "2.5e-4")
+        try options.set("data-dir", argument: "/data")
+        try options.set("seed", argument: "\(UInt64.max)")
+        let config = try options.freshConfig()
+        XCTAssertEqual(config.batchSize, 48)
+        XCTAssertEqual(config.criticLearningRate, 2.5e-4)
+        XCTAssertEqual(config.dataDirectory, "/data")
+        XCTAssertEqual(config.seed, UInt64.max)
+        XCTAssertEqual(options.batchSize, 48)
+        XCTAssertThrowsError(try options.set("batch-size", argument: "many")) { error in
+            XCTAssertEqual("\(error)", "--batch-size takes a whole number, got 'many'")
+        }
+        XCTAssertThrowsError(try options.set("seed", argument: "-1")) { error in
+            XCTAssertEqual("\(error)", "--seed takes a whole number from 0 to \(UInt64.max), got '-1'")
+        }
+        XCTAssertThrowsError(try options.set("speed", argument: "1")) { error in
+            XCTAssertEqual("\(error)", "unknown option '--speed'")
         }
     }
 }
 
 private extension TrainingOptions {
-    mutating func limit(_ count: Int) { imageLimit = count }
+    mutating func limit(_ count: Int) { self.imageLimit = count }
 }

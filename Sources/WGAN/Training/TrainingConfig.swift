@@ -5,8 +5,8 @@ import WGANModels
 /// Every setting of a training run: what `config.json` records and what a checkpoint carries, so
 /// that `--resume` continues with exactly the settings the run started with.
 ///
-/// The defaults are the seed script's (`TrainingPreset.seed`). JSON keys are the command-line
-/// flags' names in snake case.
+/// The defaults are the seed script's (`TrainingPreset.seed`). Each field is declared as a
+/// setting in `TrainingSetting.all`, which gives its flag, its JSON key and its help.
 public struct TrainingConfig: Codable, Equatable, Sendable {
     /// `mnist` or `fashion-mnist`; the data is read from `dataDirectory` when that is set.
     public var dataset = DatasetName.mnist.rawValue
@@ -36,13 +36,6 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case dataset, dataDirectory = "data_dir", imageLimit = "limit", latentDimension = "latent_dim"
-        case batchSize = "batch_size", epochs, criticLearningRate = "lr_critic", generatorLearningRate = "lr_generator"
-        case beta1, beta2, lambda, penaltyNorm = "gp_norm", criticSteps = "n_critic", preset, maxSteps = "max_steps"
-        case seed, threads, logEvery = "log_every"
-    }
 
     /// The dataset, once `validate()` has accepted the name.
     public var datasetName: DatasetName { DatasetName(rawValue: dataset) ?? .mnist }

@@ -1,105 +1,70 @@
-/// The settings a person asked for on the command line: each nil unless its flag was given.
+/// The settings a person gave on the command line, each by its `TrainingSetting`; the others
+/// come from the preset (a new run) or the saved run (`--resume`).
 ///
-/// A fresh run starts from the preset's settings and applies the flags; a resumed run starts from
-/// the saved settings and accepts only the flags that leave the run's meaning alone (how long to
-/// train, how fast, how often to log), refusing any other that differs from the saved value.
+/// A new run starts from the preset's settings and applies the given ones; a resumed run starts
+/// from the saved settings and accepts only those a resumed run may change (how long to train,
+/// how fast, how often to log), refusing any other that differs from the saved value. Fields
+/// read and write as `TrainingConfig`'s do: `options.batchSize = 32`.
+@dynamicMemberLookup
 public struct TrainingOptions: Sendable {
-    public var preset: String?
-    public var dataset: String?
-    public var dataDirectory: String?
-    public var imageLimit: Int?
-    public var latentDimension: Int?
-    public var batchSize: Int?
-    public var epochs: Int?
-    public var criticLearningRate: Double?
-    public var generatorLearningRate: Double?
-    public var beta1: Double?
-    public var beta2: Double?
-    public var lambda: Double?
-    public var penaltyNorm: String?
-    public var criticSteps: Int?
-    public var maxSteps: Int?
-    public var seed: UInt64?
-    public var threads: Int?
-    public var logEvery: Int?
+    /// Values given, by setting name.
+    private var given: [String: any Sendable] = [:]
 
     public init() {}
 
-    /// The settings of a new run: the preset's, overridden by every flag given; validated.
+    /// The value given for the setting held in `field`, or nil.
+    public subscript<Value: Sendable>(dynamicMember field: WritableKeyPath<TrainingConfig, Value>) -> Value? {
+        get { given[Self.setting(field).name] as? Value }
+        set { given[Self.setting(field).name] = newValue }
+    }
+
+    private static func setting(_ field: PartialKeyPath<TrainingConfig>) -> TrainingSetting {
+        guard let setting = TrainingSetting.all.first(where: { $0.field == field }) else {
+            preconditionFailure("no training setting is held in \(field)")
+        }
+        return setting
+    }
+
+    /// Gives the setting `--name` the value `argument` spells.
+    ///
+    /// - Throws: `TrainingError.invalidSetting` for an unknown flag or a value of the wrong kind.
+    public mutating func set(_ name: String, argument: String) throws(TrainingError) {
+        guard let setting = TrainingSetting.named(name) else { throw .invalidSetting("unknown option '--\(name)'") }
+        given[name] = try setting.parsed(argument)
+    }
+
+    /// The settings of a new run: the preset's, overridden by every setting given; validated.
     public func freshConfig() throws(TrainingError) -> TrainingConfig {
-        let chosen = try TrainingPreset.named(preset ?? TrainingPreset.seed.rawValue)
-        var config = chosen.config
-        for setting in Self.runDefining { setting.apply(self, &config) }
-        applyRunLength(to: &config)
+        let presetName = (given["preset"] as? String) ?? TrainingPreset.seed.rawValue
+        var config = try TrainingPreset.named(presetName).config
+        apply(to: &config) { _ in true }
         try config.validate()
         return config
     }
 
-    /// The settings of a resumed run: `saved`, with new run-length, speed and logging flags.
+    /// The settings of a resumed run: `saved`, with the given settings a resumed run may change.
     ///
-    /// - Throws: `TrainingError.invalidSetting` for a flag that would change the run's models,
+    /// - Throws: `TrainingError.invalidSetting` for a setting that would change the run's models,
     ///   data or optimisation, naming the flag and the value the run was trained with.
     public func resumedConfig(saved: TrainingConfig) throws(TrainingError) -> TrainingConfig {
-        for setting in Self.runDefining {
+        for setting in TrainingSetting.all where !setting.mayChangeOnResume {
+            guard let value = given[setting.name] else { continue }
             var changed = saved
-            setting.apply(self, &changed)
+            setting.apply(value, &changed)
             if changed != saved {
                 throw .invalidSetting("\(setting.flag) cannot be changed when resuming: the run was trained with "
                                       + "\(setting.flag) \(setting.describe(saved))")
             }
         }
         var config = saved
-        applyRunLength(to: &config)
+        apply(to: &config) { $0.mayChangeOnResume }
         try config.validate()
         return config
     }
 
-    private func applyRunLength(to config: inout TrainingConfig) {
-        if let epochs { config.epochs = epochs }
-        if let maxSteps { config.maxSteps = maxSteps }
-        if let threads { config.threads = threads }
-        if let logEvery { config.logEvery = logEvery }
+    private func apply(to config: inout TrainingConfig, where include: (TrainingSetting) -> Bool) {
+        for setting in TrainingSetting.all where include(setting) {
+            if let value = given[setting.name] { setting.apply(value, &config) }
+        }
     }
-
-    /// A flag that defines the run: its models, data or optimisation.
-    private struct RunDefiningSetting: Sendable {
-        let flag: String
-        let apply: @Sendable (TrainingOptions, inout TrainingConfig) -> Void
-        let describe: @Sendable (TrainingConfig) -> String
-    }
-
-    private static func setting<Value: Sendable>(
-        _ flag: String, _ option: KeyPath<TrainingOptions, Value?> & Sendable,
-        _ field: WritableKeyPath<TrainingConfig, Value> & Sendable
-    ) -> RunDefiningSetting {
-        RunDefiningSetting(flag: flag, apply: { options, config in
-            if let value = options[keyPath: option] { config[keyPath: field] = value }
-        }, describe: { "\($0[keyPath: field])" })
-    }
-
-    private static func optionalSetting<Value: Sendable>(
-        _ flag: String, _ option: KeyPath<TrainingOptions, Value?> & Sendable,
-        _ field: WritableKeyPath<TrainingConfig, Value?> & Sendable
-    ) -> RunDefiningSetting {
-        RunDefiningSetting(flag: flag, apply: { options, config in
-            if let value = options[keyPath: option] { config[keyPath: field] = value }
-        }, describe: { $0[keyPath: field].map { "\($0)" } ?? "(not set)" })
-    }
-
-    private static let runDefining: [RunDefiningSetting] = [
-        setting("--preset", \.preset, \.preset),
-        setting("--dataset", \.dataset, \.dataset),
-        optionalSetting("--data-dir", \.dataDirectory, \.dataDirectory),
-        optionalSetting("--limit", \.imageLimit, \.imageLimit),
-        setting("--latent-dim", \.latentDimension, \.latentDimension),
-        setting("--batch-size", \.batchSize, \.batchSize),
-        setting("--lr-critic", \.criticLearningRate, \.criticLearningRate),
-        setting("--lr-generator", \.generatorLearningRate, \.generatorLearningRate),
-        setting("--beta1", \.beta1, \.beta1),
-        setting("--beta2", \.beta2, \.beta2),
-        setting("--lambda", \.lambda, \.lambda),
-        setting("--gp-norm", \.penaltyNorm, \.penaltyNorm),
-        setting("--n-critic", \.criticSteps, \.criticSteps),
-        setting("--seed", \.seed, \.seed),
-    ]
 }

@@ -1,0 +1,161 @@
+import Foundation
+
+/// A value a training setting can hold: read from the command line, written to `config.json`.
+public protocol SettingValue: Codable, Equatable, Sendable {
+    /// The value a command-line argument spells, or nil when it spells none.
+    init?(argument: String)
+    /// What a person is told a flag takes when an argument is not one ("a whole number").
+    static var kind: String { get }
+}
+
+extension Int: SettingValue {
+    public init?(argument: String) { self.init(argument) }
+    public static var kind: String { "a whole number" }
+}
+
+extension UInt64: SettingValue {
+    public init?(argument: String) { self.init(argument) }
+    public static var kind: String { "a whole number from 0 to \(UInt64.max)" }
+}
+
+extension Double: SettingValue {
+    public init?(argument: String) { self.init(argument) }
+    public static var kind: String { "a number" }
+}
+
+extension String: SettingValue {
+    public init?(argument: String) { self = argument }
+    public static var kind: String { "a word" }
+}
+
+/// One setting of a training run, declared once: its flag, its key in `config.json`, its help,
+/// whether a resumed run may change it, and the field of `TrainingConfig` that holds it. The
+/// command line, the saved settings and the resume check all read this table
+/// (`TrainingSetting.all`), so adding a setting is one line there and a field in `TrainingConfig`.
+public struct TrainingSetting: Sendable {
+    /// The flag without its dashes: `batch-size` for `--batch-size`.
+    public let name: String
+    /// The key in `config.json` and in a checkpoint's metadata.
+    public let key: String
+    public let help: String
+    /// Whether `--resume` accepts a new value (how long to train, how fast, how often to log);
+    /// any other setting defines the run and must stay as it was.
+    public let mayChangeOnResume: Bool
+    /// Whether saved settings may lack the key (settings added after runs were saved): the
+    /// value is then `TrainingConfig`'s default.
+    public let mayBeAbsentFromSavedRuns: Bool
+
+    /// The `TrainingConfig` field that holds the setting.
+    let field: PartialKeyPath<TrainingConfig> & Sendable
+    let parse: @Sendable (String) -> (any Sendable)?
+    let kind: String
+    let apply: @Sendable (any Sendable, inout TrainingConfig) -> Void
+    let describe: @Sendable (TrainingConfig) -> String
+    let encode: @Sendable (TrainingConfig, inout KeyedEncodingContainer<SettingKey>) throws -> Void
+    let decode: @Sendable (KeyedDecodingContainer<SettingKey>, inout TrainingConfig) throws -> Void
+
+    /// The flag as typed: `--batch-size`.
+    public var flag: String { "--\(name)" }
+
+    /// A setting held in a field of type `Value`.
+    static func value<Value: SettingValue>(
+        _ name: String, key: String, _ field: WritableKeyPath<TrainingConfig, Value> & Sendable, help: String,
+        mayChangeOnResume: Bool = false, mayBeAbsentFromSavedRuns: Bool = false
+    ) -> TrainingSetting {
+        let codingKey = SettingKey(key)
+        return TrainingSetting(
+            name: name, key: key, help: help, mayChangeOnResume: mayChangeOnResume,
+            mayBeAbsentFromSavedRuns: mayBeAbsentFromSavedRuns, field: field,
+            parse: { Value(argument: $0) }, kind: Value.kind,
+            apply: { value, config in if let value = value as? Value { config[keyPath: field] = value } },
+            describe: { "\($0[keyPath: field])" },
+            encode: { config, container in try container.encode(config[keyPath: field], forKey: codingKey) },
+            decode: { container, config in
+                if mayBeAbsentFromSavedRuns && !container.contains(codingKey) { return }
+                config[keyPath: field] = try container.decode(Value.self, forKey: codingKey)
+            })
+    }
+
+    /// A setting that may be unset, held in a field of type `Value?`; absent from saved settings
+    /// when unset.
+    static func optional<Value: SettingValue>(
+        _ name: String, key: String, _ field: WritableKeyPath<TrainingConfig, Value?> & Sendable, help: String,
+        mayChangeOnResume: Bool = false
+    ) -> TrainingSetting {
+        let codingKey = SettingKey(key)
+        return TrainingSetting(
+            name: name, key: key, help: help, mayChangeOnResume: mayChangeOnResume, mayBeAbsentFromSavedRuns: true,
+            field: field, parse: { Value(argument: $0) }, kind: Value.kind,
+            apply: { value, config in if let value = value as? Value { config[keyPath: field] = value } },
+            describe: { $0[keyPath: field].map { "\($0)" } ?? "(not set)" },
+            encode: { config, container in try container.encodeIfPresent(config[keyPath: field], forKey: codingKey) },
+            decode: { container, config in
+                config[keyPath: field] = try container.decodeIfPresent(Value.self, forKey: codingKey)
+            })
+    }
+
+    /// The value `argument` spells for this setting, or a one-line error.
+    func parsed(_ argument: String) throws(TrainingError) -> any Sendable {
+        guard let value = parse(argument) else { throw .invalidSetting("\(flag) takes \(kind), got '\(argument)'") }
+        return value
+    }
+
+    /// The setting whose flag is `--name`.
+    public static func named(_ name: String) -> TrainingSetting? { all.first { $0.name == name } }
+}
+
+/// A key of `config.json`.
+public struct SettingKey: CodingKey, Sendable {
+    public let stringValue: String
+    public var intValue: Int? { nil }
+    init(_ key: String) { stringValue = key }
+    public init?(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { nil }
+}
+
+extension TrainingSetting {
+    /// Every setting of a run, in the order the help lists them. JSON keys are the flags' names
+    /// in snake case, as the first version wrote them.
+    public static let all: [TrainingSetting] = [
+        .value("preset", key: "preset", \.preset,
+               help: "Defaults to start from: seed (the seed script, default), paper (Algorithm 1: Adam 1e-4, betas (0, 0.9), n-critic 5, λ 10). Flags override it."),
+        .value("dataset", key: "dataset", \.dataset, help: "Dataset: mnist (vendored) or fashion-mnist."),
+        .optional("data-dir", key: "data_dir", \.dataDirectory,
+                  help: "A folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz])."),
+        .optional("limit", key: "limit", \.imageLimit, help: "Train on the first N images only (quick runs)."),
+        .value("latent-dim", key: "latent_dim", \.latentDimension, help: "Latent dimension (default 100)."),
+        .value("batch-size", key: "batch_size", \.batchSize,
+               help: "Images per batch (default 64); the last batch of an epoch may be smaller."),
+        .value("epochs", key: "epochs", \.epochs, help: "Epochs (default 100).", mayChangeOnResume: true),
+        .value("lr-critic", key: "lr_critic", \.criticLearningRate, help: "Critic's Adam learning rate (seed 4e-3, paper 1e-4)."),
+        .value("lr-generator", key: "lr_generator", \.generatorLearningRate,
+               help: "Generator's Adam learning rate (seed 1e-3, paper 1e-4)."),
+        .value("beta1", key: "beta1", \.beta1, help: "Adam's beta1 (seed 0.9, paper 0)."),
+        .value("beta2", key: "beta2", \.beta2, help: "Adam's beta2 (seed 0.999, paper 0.9)."),
+        .value("lambda", key: "lambda", \.lambda, help: "Gradient penalty weight λ (default 10)."),
+        .value("gp-norm", key: "gp_norm", \.penaltyNorm,
+               help: "Penalty norm: sample (the paper's per-sample gradient norm, default) or pixel (the seed's dim=1 defect)."),
+        .value("n-critic", key: "n_critic", \.criticSteps,
+               help: "Critic steps per generator step (seed 1 with the same z; paper 5, each on a fresh batch)."),
+        .optional("max-steps", key: "max_steps", \.maxSteps,
+                  help: "Stop after N generator steps in all (a checkpoint is written there).", mayChangeOnResume: true),
+        .value("seed", key: "seed", \.seed, help: "Random seed (default 0)."),
+        .value("threads", key: "threads", \.threads,
+               help: "Threads for matrix products and parallel work (default: the machine's core count).", mayChangeOnResume: true),
+        .optional("log-every", key: "log_every", \.logEvery, help: "Also log the losses to log.jsonl every N steps.",
+                  mayChangeOnResume: true),
+    ]
+}
+
+extension TrainingConfig {
+    public init(from decoder: Decoder) throws {
+        self.init()
+        let container = try decoder.container(keyedBy: SettingKey.self)
+        for setting in TrainingSetting.all { try setting.decode(container, &self) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: SettingKey.self)
+        for setting in TrainingSetting.all { try setting.encode(self, &container) }
+    }
+}
