@@ -59,16 +59,16 @@ extension ImageDataset {
         return try Batches(permutation: permutation, batchSize: batchSize)
     }
 
-    /// Writes the pixels of the images at `indices`, one after another and scaled to [-1, 1]
-    /// (`scaledPixel`), to the start of `destination`, which the caller allocates once and reuses
-    /// for every batch.
+    /// Writes the pixels of the images at `indices`, one after another and scaled to `range`
+    /// ([-1, 1] by default: `scaledPixel`), to the start of `destination`, which the caller
+    /// allocates once and reuses for every batch.
     ///
     /// - Returns: the number of floats written, `indices.count × pixelsPerImage`.
     /// - Throws: `DataError.bufferTooSmall` or `DataError.indexOutOfRange`; nothing is
     ///   promised about `destination`'s contents after an error.
     @discardableResult
-    public func gather(_ indices: some Collection<Int>,
-                       into destination: UnsafeMutableBufferPointer<Float>) throws(DataError) -> Int {
+    public func gather(_ indices: some Collection<Int>, into destination: UnsafeMutableBufferPointer<Float>,
+                       range: PixelRange = .symmetric) throws(DataError) -> Int {
         let stride = pixelsPerImage
         let needed = indices.count * stride
         guard destination.count >= needed else {
@@ -76,7 +76,7 @@ extension ImageDataset {
         }
         guard needed > 0 else { return 0 }
         return try pixelBytes.withUnsafeBufferPointer { (source) throws(DataError) -> Int in
-            try Self.scaledPixelTable.withUnsafeBufferPointer { (table) throws(DataError) -> Int in
+            try range.table.withUnsafeBufferPointer { (table) throws(DataError) -> Int in
                 var target = destination.baseAddress!
                 for index in indices {
                     try checkIndex(index)

@@ -82,9 +82,6 @@ public struct ImageDataset: Sendable {
         return (unit - 0.5) / 0.5
     }
 
-    /// `scaledPixel` of every byte value, indexed by the byte: a lookup is both faster than the
-    /// arithmetic and the same to the bit.
-    static let scaledPixelTable: [Float] = (0...255).map { scaledPixel(UInt8($0)) }
 
     /// Reads one split from `directory`, which holds the IDX files named after the split
     /// (`train-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, …), each gzipped (`.gz`) or plain.
@@ -123,4 +120,20 @@ public struct ImageDataset: Sendable {
         guard let chosen else { throw .fileNotFound(directory: directory.path, name: name) }
         return directory.appendingPathComponent(chosen)
     }
+}
+
+/// The values pixel bytes become in a batch: [-1, 1] for a tanh generator (the seed's
+/// `Normalize(0.5, 0.5)`), [0, 1] for a sigmoid one (the paper's MNIST model).
+public enum PixelRange: String, Sendable, CaseIterable {
+    /// `(byte / 255 − 0.5) / 0.5`: `ImageDataset.scaledPixel`.
+    case symmetric
+    /// `byte / 255`.
+    case unit
+
+    /// The value of each byte, indexed by the byte: a lookup is both faster than the arithmetic
+    /// and the same to the bit.
+    var table: [Float] { self == .symmetric ? Self.symmetricTable : Self.unitTable }
+
+    private static let symmetricTable: [Float] = (0...255).map { ImageDataset.scaledPixel(UInt8($0)) }
+    private static let unitTable: [Float] = (0...255).map { Float(UInt8($0)) / 255 }
 }

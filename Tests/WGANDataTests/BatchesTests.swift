@@ -74,6 +74,10 @@ final class BatchesTests: XCTestCase {
         XCTAssertEqual(try dataset.gather([9, 0], into: buffer), 8)
         XCTAssertEqual(Array(buffer), scaled(9) + scaled(0))
         XCTAssertEqual(try dataset.gather([Int](), into: buffer), 0)
+        XCTAssertEqual(try dataset.gather([9, 0], into: buffer, range: .unit), 8)
+        XCTAssertEqual(Array(buffer), [90, 91, 92, 93, 0, 1, 2, 3].map { Float($0) / 255 }, "[0, 1]: byte / 255")
+        XCTAssertEqual(PixelRange.unit.table[255], 1)
+        XCTAssertEqual(PixelRange.unit.table[51], 0.2)
     }
 
     func testGatherRejectsBadIndicesAndSmallBuffers() {
