@@ -9,7 +9,8 @@ struct SampleCommand: ParsableCommand {
         abstract: "Generate images from a generator checkpoint.",
         discussion: """
             --out FILE.png writes a grid (ceil(sqrt(N)) per row, normalised to the images' min..max); \
-            --out FILE.npy writes float32 (N, 1, 28, 28) in the generator's output range [-1, 1].
+            --out FILE.npy writes float32 (N, C, H, W) in the generator's output range ([-1, 1] for seed, [0, 1] for mnist-dcgan). \
+            The model is rebuilt from the checkpoint's metadata.
             """)
 
     @Option(help: ArgumentHelp("A generator.safetensors, or a run folder or checkpoints folder holding one.", valueName: "path"))

@@ -1,6 +1,7 @@
 import Foundation
 import TensorFormats
 import WGAN
+import WGANModels
 import WGANEngine
 import XCTest
 
@@ -32,12 +33,12 @@ final class CheckpointTests: XCTestCase {
         let expected = withoutGrad { trainer.models.generator(z) }
         XCTAssertEqual(running.scalars, expected.scalars, "the default is PyTorch's eval mode")
 
-        let statistics = sampler.generator.bn4.runningVar.scalars
-        let counter = sampler.generator.bn4.numBatchesTracked.value
+        let statistics = (sampler.generator as! SeedGenerator).bn4.runningVar.scalars
+        let counter = (sampler.generator as! SeedGenerator).bn4.numBatchesTracked.value
         let batch = try sampler.images(for: z, batchNorm: .batch)
         XCTAssertNotEqual(batch.scalars, running.scalars)
-        XCTAssertEqual(sampler.generator.bn4.runningVar.scalars, statistics, "batch statistics leave the model alone")
-        XCTAssertEqual(sampler.generator.bn4.numBatchesTracked.value, counter)
+        XCTAssertEqual((sampler.generator as! SeedGenerator).bn4.runningVar.scalars, statistics, "batch statistics leave the model alone")
+        XCTAssertEqual((sampler.generator as! SeedGenerator).bn4.numBatchesTracked.value, counter)
         assertTrainingError("--batch-norm batch needs at least 2 samples") {
             try sampler.images(for: sampler.noise(count: 1, seed: 0), batchNorm: .batch)
         }

@@ -2,6 +2,7 @@ import Foundation
 import TensorFormats
 import WGAN
 import WGANImage
+import WGANModels
 import XCTest
 
 /// The training loop end to end on a slice of MNIST: files, checkpoints, resume, divergence.
@@ -26,7 +27,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try generator.shape(of: "bn2.num_batches_tracked"), [])
         // Two generator passes in training mode per step, as in the seed (G(z) for the critic, then for G).
         XCTAssertEqual(try generator.int64s("bn2.num_batches_tracked"), [12])
-        XCTAssertEqual(try generator.floats("linear1.weight"), trainer.models.generator.linear1.weight.scalars)
+        XCTAssertEqual(try generator.floats("linear1.weight"), (trainer.models.generator as! SeedGenerator).linear1.weight.scalars)
         let critic = try SafeTensors(contentsOf: run.criticURL)
         XCTAssertEqual(Set(critic.names), ["linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias",
                                            "linear3.weight", "linear3.bias"])
@@ -155,7 +156,7 @@ final class TrainerTests: XCTestCase {
         var more = TrainingOptions()
         more.maxSteps = 6
         let resumed = try QuickRun.resume(folder, more)
-        resumed.models.critic.linear1.weight.storage.pointer[0] = .nan
+        (resumed.models.critic as! SeedCritic).linear1.weight.storage.pointer[0] = .nan
         assertTrainingError("D_loss is NaN at step 3 (epoch 1); the last good checkpoint (step 2) is kept") {
             try resumed.train(stopRequested: { false })
         }
@@ -166,7 +167,7 @@ final class TrainerTests: XCTestCase {
     func testCheckpointRefusesNonFiniteWeights() throws {
         let trainer = try QuickRun.start(QuickRun.options(maxSteps: 1), in: try temporaryFolder().appendingPathComponent("run"))
         let before = try Data(contentsOf: trainer.run.generatorURL)
-        trainer.models.generator.bn3.runningVar.storage.pointer[5] = .infinity
+        (trainer.models.generator as! SeedGenerator).bn3.runningVar.storage.pointer[5] = .infinity
         // The loss stays finite (training mode ignores running statistics); the checkpoint is refused.
         assertTrainingError("generator.bn3.running_var holds a NaN or an infinity") { try trainer.train(stopRequested: { false }) }
         XCTAssertEqual(try Data(contentsOf: trainer.run.generatorURL), before)
@@ -174,10 +175,10 @@ final class TrainerTests: XCTestCase {
 
     func testFixedNoiseImagesDoNotChangeTheModel() throws {
         let trainer = try QuickRun.start(QuickRun.options(maxSteps: 1), in: try temporaryFolder().appendingPathComponent("run"))
-        let before = trainer.models.generator.bn2.runningMean.scalars
+        let before = (trainer.models.generator as! SeedGenerator).bn2.runningMean.scalars
         let images = trainer.fixedNoiseImages()
         XCTAssertEqual(images.shape, [25, 1, 28, 28])
-        XCTAssertEqual(trainer.models.generator.bn2.runningMean.scalars, before)
+        XCTAssertEqual((trainer.models.generator as! SeedGenerator).bn2.runningMean.scalars, before)
         XCTAssertTrue(trainer.models.generator.isTraining)
         XCTAssertEqual(trainer.fixedNoiseImages().scalars, images.scalars)
     }

@@ -14,27 +14,42 @@ public struct GeneratorSampler {
         case batch
     }
 
-    public let generator: SeedGenerator
+    public let generator: any ImageGenerator
+    /// The model the generator was built as.
+    public let spec: ModelSpec
     public let checkpoint: URL
 
     /// Loads the generator from `path`: a `generator.safetensors` file, a run folder, or a
-    /// `checkpoints` folder. Its latent size and image shape come from the weights' shapes.
+    /// `checkpoints` folder. The model is rebuilt from the file's metadata (its `ModelSpec`);
+    /// a file written before checkpoints named their model is read as the seed's generator.
     public init(checkpoint path: URL) throws(TrainingError) {
         checkpoint = try Self.locate(path)
         let file = try ModelStateFile.read(checkpoint)
+        if let named = try ModelStateFile.spec(in: file, role: .generator, path: checkpoint.path) {
+            spec = named
+        } else {
+            spec = try Self.seedSpec(of: file, path: checkpoint.path)
+        }
+        if let problem = spec.problem { throw .checkpoint(path: checkpoint.path, problem: problem) }
+        var shapeOnly = RandomGenerator(seed: 0)
+        generator = spec.makeGenerator(using: &shapeOnly)
+        try ModelStateFile.load(generator, from: file, path: checkpoint.path)
+    }
+
+    /// The seed generator a file without a model in its metadata holds, from its first and
+    /// last layers' shapes.
+    private static func seedSpec(of file: SafeTensors, path: String) throws(TrainingError) -> ModelSpec {
         guard let first = file["linear1.weight"], first.shape.count == 2,
               let last = file["linear5.weight"], last.shape.count == 2
         else {
-            throw .checkpoint(path: checkpoint.path, problem: "not a generator checkpoint (it lacks linear1.weight or linear5.weight as matrices)")
+            throw .checkpoint(path: path, problem: "not a generator checkpoint (it names no model, and lacks the seed generator's linear1.weight or linear5.weight)")
         }
         let pixels = last.shape[0]
         let side = SampleGrid.rowLength(for: pixels)
         guard side * side == pixels, first.shape[1] >= 1 else {
-            throw .checkpoint(path: checkpoint.path, problem: "linear5.weight's \(pixels) outputs are not a square image")
+            throw .checkpoint(path: path, problem: "linear5.weight's \(pixels) outputs are not a square image")
         }
-        var shapeOnly = RandomGenerator(seed: 0)
-        generator = SeedGenerator(latentDimension: first.shape[1], imageShape: [1, side, side], using: &shapeOnly)
-        try ModelStateFile.load(generator, from: file, path: checkpoint.path)
+        return ModelSpec(architecture: .seed, latentDimension: first.shape[1], width: 64, imageShape: [1, side, side])
     }
 
     public var latentDimension: Int { generator.latentDimension }
@@ -42,8 +57,7 @@ public struct GeneratorSampler {
     /// Throws unless sampling `count` images fits in the machine's memory.
     public func checkMemory(count: Int) throws(TrainingError) {
         let pixels = generator.imageShape.reduce(1, *)
-        let size = SeedGenerator.size(latentDimension: latentDimension, pixels: pixels)
-        try MemoryBudget.require(floats: size.samplingFloats(count: count, pixels: pixels), for: "sampling \(count) images",
+        try MemoryBudget.require(floats: spec.sizes[0].samplingFloats(count: count, pixels: pixels), for: "sampling \(count) images",
                                  remedy: "use a smaller --count")
     }
 
@@ -67,7 +81,9 @@ public struct GeneratorSampler {
         return Tensor(array.values, shape: array.shape)
     }
 
-    /// The generator's images of `z`, [N, 1, H, W], values in its tanh range [-1, 1].
+    /// The generator's images of `z`, [N, C, H, W], values in its output range ([-1, 1] for the
+    /// seed's tanh, [0, 1] for mnist-dcgan's sigmoid). BatchNorm modes matter only for a
+    /// generator that has BatchNorm.
     public func images(for z: Tensor, batchNorm: BatchNormMode = .running) throws(TrainingError) -> Tensor {
         switch batchNorm {
         case .running:
@@ -75,7 +91,8 @@ public struct GeneratorSampler {
             defer { generator.train() }
             return withoutGrad { generator(z) }
         case .batch:
-            guard z.shape[0] >= 2 else {
+            let hasBatchNorm = generator.modules.contains { $0 is BatchNorm1d }
+            guard z.shape[0] >= 2 || !hasBatchNorm else {
                 throw .invalidSetting("--batch-norm batch needs at least 2 samples (BatchNorm's batch statistics), got \(z.shape[0])")
             }
             generator.train()

@@ -1,6 +1,7 @@
 import Foundation
 import TensorFormats
 import WGANEngine
+import WGANModels
 import WGANNN
 
 /// A module's state dict as safetensors entries, with PyTorch's names and dtypes: F32 tensors,
@@ -22,12 +23,49 @@ public enum ModelStateFile {
         }
     }
 
-    /// `module`'s state dict alone, as written to `generator.safetensors` and `critic.safetensors`;
-    /// like `add`, it refers to the module's tensors, so write it before the module changes.
-    static func contents(of module: Module) throws -> SafeTensors {
-        var file = SafeTensors()
+    /// Which of a pair a model file holds.
+    public enum Role: String, Sendable {
+        case generator, critic
+    }
+
+    /// The `__metadata__` keys of a model file: its format, role and the `ModelSpec` (JSON) that
+    /// rebuilds the model from the file alone.
+    static let formatKey = "format", format = "wgan-model", roleKey = "role", specKey = "model"
+
+    /// `module`'s state dict alone, as written to `generator.safetensors` and `critic.safetensors`,
+    /// with its role and model in the metadata; like `add`, it refers to the module's tensors, so
+    /// write it before the module changes.
+    static func contents(of module: Module, role: Role, spec: ModelSpec) throws -> SafeTensors {
+        var file = SafeTensors(metadata: [formatKey: format, roleKey: role.rawValue, specKey: spec.jsonString,
+                                          "wgan_version": WGANVersion.current])
         try add(module, to: &file, prefix: "")
         return file
+    }
+
+    /// The model a model file was written for, from its metadata: nil for files written before
+    /// checkpoints named their model (and for PyTorch's own files).
+    ///
+    /// - Throws: `TrainingError.checkpoint` when the file names a role other than `role`, or a
+    ///   model that cannot be read.
+    public static func spec(in file: SafeTensors, role: Role, path: String) throws(TrainingError) -> ModelSpec? {
+        guard let json = file.metadata[specKey] else { return nil }
+        if let written = file.metadata[roleKey], written != role.rawValue {
+            throw .checkpoint(path: path, problem: "not a \(role.rawValue) checkpoint (it holds a \(written))")
+        }
+        guard let spec = ModelSpec(jsonString: json) else {
+            throw .checkpoint(path: path, problem: "its metadata names no model this version knows ('\(json)')")
+        }
+        return spec
+    }
+
+    /// Throws unless `file` (when it names its model) was written for the model `expected`
+    /// describes: a one-line refusal instead of a list of missing weights.
+    public static func requireModel(_ expected: ModelSpec, in file: SafeTensors, role: Role, path: String) throws(TrainingError) {
+        guard let written = try spec(in: file, role: role, path: path), written != expected else { return }
+        if written.architecture != expected.architecture {
+            throw .checkpoint(path: path, problem: "it was written by model '\(written.architecture.rawValue)', not '\(expected.architecture.rawValue)'")
+        }
+        throw .checkpoint(path: path, problem: "its model \(written.jsonString) differs from \(expected.jsonString)")
     }
 
     /// Loads the entries of `file` under `prefix` into `module` strictly: every entry present,

@@ -25,6 +25,8 @@ public final class ProgressReporter {
     private let columns: Int?
 
     private var header = ""
+    /// What a step of the bar is called: "steps" (per epoch) or "it" (generator iterations).
+    private var unit = "steps"
     private var total = 0
     private var firstCompleted = 0
     private var completed = 0
@@ -58,7 +60,18 @@ public final class ProgressReporter {
 
     /// Starts an epoch's bar; `completed` steps of `total` are already done (a resumed epoch).
     public func beginEpoch(_ epoch: Int, of epochs: Int, totalSteps total: Int, completed: Int = 0) {
-        header = "Epoch \(epoch)/\(epochs)"
+        begin("Epoch \(epoch)/\(epochs)", unit: "steps", total: total, completed: completed)
+    }
+
+    /// Starts a bar over a run measured in generator iterations (`--iterations`), `completed`
+    /// of `total` done; epochs (passes over the data) end inside it.
+    public func beginIterations(total: Int, completed: Int) {
+        begin("Iterations", unit: "it", total: total, completed: completed)
+    }
+
+    private func begin(_ header: String, unit: String, total: Int, completed: Int) {
+        self.header = header
+        self.unit = unit
         self.total = total
         firstCompleted = completed
         self.completed = completed
@@ -101,9 +114,9 @@ public final class ProgressReporter {
         switch style {
         case .terminal:
             return "\(header): \(pad(percent))%|\(bar(width: 25))| \(completed)/\(total) "
-                + "[\(clock(elapsed))<\(remaining.map(clock) ?? "?"), \(rateText) steps/s\(lossText)]"
+                + "[\(clock(elapsed))<\(remaining.map(clock) ?? "?"), \(rateText) \(unit)/s\(lossText)]"
         case .plain:
-            return "\(header): \(pad(percent))% \(completed)/\(total) steps, \(rateText) steps/s, "
+            return "\(header): \(pad(percent))% \(completed)/\(total) \(unit), \(rateText) \(unit)/s, "
                 + "elapsed \(clock(elapsed)), remaining \(remaining.map(clock) ?? "?")\(lossText)"
         }
     }

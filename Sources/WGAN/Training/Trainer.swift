@@ -5,7 +5,7 @@ import WGANModels
 
 /// How a call to `Trainer.train` ended.
 public enum TrainingOutcome: Equatable, Sendable {
-    /// Every epoch is done.
+    /// Every epoch (or `--iterations` generator iteration) is done.
     case completed
     /// `--max-steps` generator steps are done.
     case reachedMaxSteps
@@ -52,19 +52,20 @@ public final class Trainer {
         self.checkpointStep = checkpointStep
     }
 
+    /// Whether the run's length is reached: its epochs, or its `--iterations`.
+    public var isComplete: Bool { config.iterations.map { progress.step >= $0 } ?? (progress.epoch >= config.epochs) }
+
     /// Whether the settings leave nothing to train from the current state.
-    public var isFinished: Bool {
-        progress.epoch >= config.epochs || config.maxSteps.map { progress.step >= $0 } == true
-    }
+    public var isFinished: Bool { isComplete || config.maxSteps.map { progress.step >= $0 } == true }
 
     /// Trains until the last epoch, `--max-steps`, or `stopRequested()` (checked between steps).
     ///
     /// - Throws: `TrainingError.diverged` when a loss or weight is not finite (nothing is saved
     ///   after the last good checkpoint), `TrainingError.output` when a file cannot be written.
     public func train(stopRequested: () -> Bool = { InterruptSignal.isRequested }) throws(TrainingError) -> TrainingOutcome {
-        if isFinished { return progress.epoch >= config.epochs ? .completed : .reachedMaxSteps }
+        if isFinished { return isComplete ? .completed : .reachedMaxSteps }
         let perCycle = config.criticSteps
-        while progress.epoch < config.epochs {
+        while !isComplete {
             if progress.permutation.isEmpty { progress.permutation = progress.dataRandom.permutation(data.dataset.count) }
             let batches: Batches
             do {
@@ -74,8 +75,13 @@ public final class Trainer {
             }
             // A cycle is up to --n-critic batches and one generator step (any --n-critic: no overflow).
             func cycles(upTo batch: Int) -> Int { Batches.count(items: batch, batchSize: perCycle) }
-            reporter.beginEpoch(progress.epoch + 1, of: config.epochs, totalSteps: cycles(upTo: batches.count),
-                                completed: cycles(upTo: progress.batchPosition))
+            func completedSteps() -> Int { config.iterations == nil ? cycles(upTo: progress.batchPosition) : progress.step }
+            if let iterations = config.iterations {
+                reporter.beginIterations(total: iterations, completed: progress.step)
+            } else {
+                reporter.beginEpoch(progress.epoch + 1, of: config.epochs, totalSteps: cycles(upTo: batches.count),
+                                    completed: completedSteps())
+            }
             var mark = now()
             var epochDone = false
             while !epochDone {
@@ -83,7 +89,7 @@ public final class Trainer {
                 let time = now()
                 progress.totals.seconds += time - mark
                 mark = time
-                reporter.update(completed: cycles(upTo: progress.batchPosition),
+                reporter.update(completed: completedSteps(),
                                 criticLoss: cycle.criticLoss, generatorLoss: cycle.generatorLoss)
                 if let every = config.logEvery, progress.step % every == 0 {
                     try log.append(TrainingLog.StepEntry(step: progress.step, criticLoss: cycle.criticLoss,
@@ -93,13 +99,13 @@ public final class Trainer {
                     try finishEpoch(lastImages: images)
                     epochDone = true
                 }
-                if progress.epoch >= config.epochs { return .completed }
+                if isComplete && epochDone { return .completed }
                 let interrupted = stopRequested()
-                if interrupted || config.maxSteps.map({ progress.step >= $0 }) == true {
+                if interrupted || isFinished {
                     reporter.finish()
                     if progress.batchPosition > 0 { try summarisePartialEpoch(lastImages: cycle.lastFake) }
                     if checkpointStep != progress.step { try writeCheckpoint() }
-                    return interrupted ? .interrupted : .reachedMaxSteps
+                    return interrupted ? .interrupted : isComplete ? .completed : .reachedMaxSteps
                 }
             }
         }
@@ -159,7 +165,7 @@ public final class Trainer {
         let dataset = data.dataset
         let storage = TensorStorage(uninitializedCount: indices.count * dataset.pixelsPerImage)
         do {
-            try dataset.gather(indices, into: storage.buffer)
+            try dataset.gather(indices, into: storage.buffer, range: config.architecture.pixelValues == .unit ? .unit : .symmetric)
         } catch {
             // The batches come from a checked permutation into a buffer of the batch's size.
             preconditionFailure("gathering a batch failed: \(error)")
@@ -221,11 +227,11 @@ public final class Trainer {
     func writeCheckpoint() throws(TrainingError) {
         if let entry = models.firstNonFiniteEntry {
             throw .diverged(what: "\(entry) holds a NaN or an infinity", step: progress.step,
-                            epoch: min(progress.epoch + 1, config.epochs), kept: keptCheckpointNote)
+                            epoch: progress.epoch + (isComplete ? 0 : 1), kept: keptCheckpointNote)
         }
         do {
-            try ModelStateFile.write(ModelStateFile.contents(of: models.generator), to: run.generatorURL)
-            try ModelStateFile.write(ModelStateFile.contents(of: models.critic), to: run.criticURL)
+            try ModelStateFile.write(ModelStateFile.contents(of: models.generator, role: .generator, spec: models.spec), to: run.generatorURL)
+            try ModelStateFile.write(ModelStateFile.contents(of: models.critic, role: .critic, spec: models.spec), to: run.criticURL)
             try ModelStateFile.write(TrainingStateFile.contents(config: config, models: models, progress: progress,
                                                                 fixedNoise: fixedNoise), to: run.trainingStateURL)
         } catch let error as TrainingError {

@@ -31,6 +31,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var threads = TrainingConfig.defaultThreads
     /// Also log the losses every this many generator steps.
     public var logEvery: Int?
+    /// The model pair (`ModelArchitecture`'s name).
+    public var model = ModelArchitecture.seed.rawValue
+    /// The convolutional models' base width (the official code's DIM).
+    public var width = 64
+    /// Train for this many generator iterations (the paper's unit) instead of `epochs`.
+    public var iterations: Int?
 
     /// The machine's core count: each of OpenBLAS's threads wants a core of its own.
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -39,6 +45,17 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     /// The dataset, once `validate()` has accepted the name.
     public var datasetName: DatasetName { DatasetName(rawValue: dataset) ?? .mnist }
+
+    /// The model pair, once `validate()` has accepted the name.
+    public var architecture: ModelArchitecture { ModelArchitecture.named(model) ?? .seed }
+
+    /// The models' shapes for images of `imageShape`.
+    public func modelSpec(imageShape: [Int]) -> ModelSpec {
+        ModelSpec(architecture: architecture, latentDimension: latentDimension, width: width, imageShape: imageShape)
+    }
+
+    /// Whether generator step `step` ends the run's length (`iterations`; `epochs` end elsewhere).
+    public func isLastIteration(_ step: Int) -> Bool { iterations.map { step >= $0 } == true }
 
     /// The penalty variant, once `validate()` has accepted the name.
     public var penalty: PenaltyNorm { PenaltyNorm(rawValue: penaltyNorm) ?? .sample }
@@ -51,6 +68,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         try require(DatasetName(rawValue: dataset) != nil,
                     "unknown dataset '\(dataset)' (expected \(DatasetName.allCases.map(\.rawValue).joined(separator: " or ")))")
         _ = try TrainingPreset.named(preset)
+        try require(ModelArchitecture.named(model) != nil, "unknown --model '\(model)' (expected \(ModelArchitecture.names))")
+        try require(width >= 1, "--dim must be at least 1, got \(width)")
+        if let iterations { try require(iterations >= 1, "--iterations must be at least 1, got \(iterations)") }
         try require(PenaltyNorm(rawValue: penaltyNorm) != nil,
                     "unknown --gp-norm '\(penaltyNorm)' (expected sample or pixel)")
         try require(latentDimension >= 1, "--latent-dim must be at least 1, got \(latentDimension)")
@@ -91,11 +111,15 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
     case seed
     /// Algorithm 1 of Gulrajani et al.: Adam 1e-4 for both, betas (0, 0.9), n_critic 5, λ 10.
     case paper
+    /// The paper's MNIST experiment as the official gan_mnist.py runs it: the mnist-dcgan model
+    /// (width 64, latent 128), batch 50, n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9) for
+    /// both, 200,000 generator iterations.
+    case paperMNIST = "paper-mnist"
 
     /// The preset called `name`, or an error listing the presets.
     public static func named(_ name: String) throws(TrainingError) -> TrainingPreset {
         guard let preset = TrainingPreset(rawValue: name) else {
-            throw .invalidSetting("unknown preset '\(name)' (expected \(allCases.map(\.rawValue).joined(separator: " or ")))")
+            throw .invalidSetting("unknown preset '\(name)' (expected \(allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         return preset
     }
@@ -111,6 +135,19 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
             config.beta2 = 0.9
             config.criticSteps = 5
             config.lambda = 10
+        }
+        if self == .paperMNIST {
+            config.model = ModelArchitecture.mnistDCGAN.rawValue
+            config.latentDimension = ModelArchitecture.mnistDCGAN.defaultLatentDimension
+            config.width = 64
+            config.batchSize = 50
+            config.criticSteps = 5
+            config.lambda = 10
+            config.criticLearningRate = 1e-4
+            config.generatorLearningRate = 1e-4
+            config.beta1 = 0.5
+            config.beta2 = 0.9
+            config.iterations = 200_000
         }
         return config
     }

@@ -3,19 +3,25 @@ import WGANModels
 import WGANNN
 import WGANOptim
 
-/// The seed's two models, their Adam optimizers and the WGAN-GP step over them, built from a
-/// run's settings.
+/// A run's two models, their Adam optimizers and the WGAN-GP step over them, built from the
+/// run's settings through the model catalogue (`ModelSpec`).
 public final class TrainingModels {
-    public let generator: SeedGenerator
-    public let critic: SeedCritic
+    public let spec: ModelSpec
+    public let generator: any ImageGenerator
+    public let critic: Module
     public let generatorOptimizer: Adam
     public let criticOptimizer: Adam
     public let step: WGANGPStep
 
     /// Initialises the generator, then the critic, from `rng`.
-    public init(config: TrainingConfig, imageShape: [Int], using rng: inout RandomGenerator) {
-        generator = SeedGenerator(latentDimension: config.latentDimension, imageShape: imageShape, using: &rng)
-        critic = SeedCritic(inputSize: imageShape.reduce(1, *), using: &rng)
+    ///
+    /// - Throws: `TrainingError.invalidSetting` when the model cannot take this data or cannot be
+    ///   trained with the penalty.
+    public init(config: TrainingConfig, imageShape: [Int], using rng: inout RandomGenerator) throws(TrainingError) {
+        spec = config.modelSpec(imageShape: imageShape)
+        try Self.check(spec)
+        generator = spec.makeGenerator(using: &rng)
+        critic = spec.makeCritic(using: &rng)
         let betas = (Float(config.beta1), Float(config.beta2))
         generatorOptimizer = Adam(parameters: generator.parameters, learningRate: Float(config.generatorLearningRate), betas: betas)
         criticOptimizer = Adam(parameters: critic.parameters, learningRate: Float(config.criticLearningRate), betas: betas)
@@ -23,12 +29,16 @@ public final class TrainingModels {
                           criticOptimizer: criticOptimizer, lambda: Float(config.lambda), penaltyNorm: config.penalty)
     }
 
+    private static func check(_ spec: ModelSpec) throws(TrainingError) {
+        if let problem = spec.problem { throw .invalidSetting(problem) }
+    }
+
     /// Throws unless a training step with these settings fits in the machine's memory; checked
     /// before the models are built.
     public static func checkMemory(config: TrainingConfig, imageShape: [Int]) throws(TrainingError) {
-        let pixels = CheckedSize.product(imageShape[0], imageShape[1], imageShape[2]) ?? Int.max
-        let models = [SeedGenerator.size(latentDimension: config.latentDimension, pixels: pixels), SeedCritic.size(pixels: pixels)]
-        try MemoryBudget.require(floats: ModelSize.trainingFloats(models, batch: config.batchSize),
+        let spec = config.modelSpec(imageShape: imageShape)
+        try check(spec)
+        try MemoryBudget.require(floats: ModelSize.trainingFloats(spec.sizes, batch: config.batchSize),
                                  for: "training with --batch-size \(config.batchSize) and --latent-dim \(config.latentDimension)",
                                  remedy: "use a smaller --batch-size or --latent-dim")
     }

@@ -1,3 +1,5 @@
+import WGANModels
+
 /// The settings a person gave on the command line, each by its `TrainingSetting`; the others
 /// come from the preset (a new run) or the saved run (`--resume`).
 ///
@@ -38,6 +40,10 @@ public struct TrainingOptions: Sendable {
         let presetName = (given["preset"] as? String) ?? TrainingPreset.seed.rawValue
         var config = try TrainingPreset.named(presetName).config
         apply(to: &config) { _ in true }
+        // A model named on its own brings its own latent size, unless one is given too.
+        if given["model"] != nil && given["latent-dim"] == nil, let architecture = ModelArchitecture.named(config.model) {
+            config.latentDimension = architecture.defaultLatentDimension
+        }
         try config.validate()
         return config
     }

@@ -29,7 +29,7 @@ public enum TrainingSession {
         let blas = try prepareBLAS(threads: config.threads)
         let run = try RunDirectory.createNew(at: out, parent: runsFolder)
         var initRandom = RandomGenerator(seed: config.seed)
-        let models = TrainingModels(config: config, imageShape: data.imageShape, using: &initRandom)
+        let models = try TrainingModels(config: config, imageShape: data.imageShape, using: &initRandom)
         let fixedNoise = Tensor.randn([25, config.latentDimension], using: &initRandom)
         try RunRecord(settings: config, data: data, blas: blas, started: Date()).write(to: run.configURL)
         console.info("wgan \(WGANVersion.current): \(blas); \(data.summary); run folder \(run.url.path)")
@@ -52,7 +52,7 @@ public enum TrainingSession {
         let blas = try prepareBLAS(threads: config.threads)
         // The weights are overwritten by the checkpoint's; the generator only fixes the shapes.
         var shapeOnly = RandomGenerator(seed: config.seed)
-        let models = TrainingModels(config: config, imageShape: data.imageShape, using: &shapeOnly)
+        let models = try TrainingModels(config: config, imageShape: data.imageShape, using: &shapeOnly)
         let saved = try TrainingStateFile.restore(models, from: file, path: path)
         try check(saved.progress, fits: data, config: config, path: path)
 

@@ -118,15 +118,27 @@ extension TrainingSetting {
     /// in snake case, as the first version wrote them.
     public static let all: [TrainingSetting] = [
         .value("preset", key: "preset", \.preset,
-               help: "Defaults to start from: seed (the seed script, default), paper (Algorithm 1: Adam 1e-4, betas (0, 0.9), n-critic 5, λ 10). Flags override it."),
+               help: "Defaults to start from: seed (the seed script, default), paper (Algorithm 1: Adam 1e-4, betas (0, 0.9), "
+                   + "n-critic 5, λ 10), paper-mnist (the official gan_mnist.py: --model mnist-dcgan, batch 50, n-critic 5, "
+                   + "Adam 1e-4 betas (0.5, 0.9), 200,000 iterations). Flags override it."),
+        .value("model", key: "model", \.model,
+               help: "Models: seed (the seed's MLPs, default) or mnist-dcgan (the paper's MNIST model: convolutions, "
+                   + "sigmoid output, pixels in [0, 1]; initialised as the official tflib code: He-uniform convolutions, "
+                   + "Glorot-uniform linear layers, zero biases).", mayBeAbsentFromSavedRuns: true),
+        .value("dim", key: "dim", \.width, help: "Width of the convolutional models (the official DIM, default 64).",
+               mayBeAbsentFromSavedRuns: true),
         .value("dataset", key: "dataset", \.dataset, help: "Dataset: mnist (vendored) or fashion-mnist."),
         .optional("data-dir", key: "data_dir", \.dataDirectory,
                   help: "A folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz])."),
         .optional("limit", key: "limit", \.imageLimit, help: "Train on the first N images only (quick runs)."),
-        .value("latent-dim", key: "latent_dim", \.latentDimension, help: "Latent dimension (default 100)."),
+        .value("latent-dim", key: "latent_dim", \.latentDimension,
+               help: "Latent dimension (default: the model's, 100 for seed, 128 for mnist-dcgan)."),
         .value("batch-size", key: "batch_size", \.batchSize,
                help: "Images per batch (default 64); the last batch of an epoch may be smaller."),
         .value("epochs", key: "epochs", \.epochs, help: "Epochs (default 100).", mayChangeOnResume: true),
+        .optional("iterations", key: "iterations", \.iterations,
+                  help: "Train for N generator iterations (the paper's unit; paper-mnist 200,000) instead of --epochs.",
+                  mayChangeOnResume: true),
         .value("lr-critic", key: "lr_critic", \.criticLearningRate, help: "Critic's Adam learning rate (seed 4e-3, paper 1e-4)."),
         .value("lr-generator", key: "lr_generator", \.generatorLearningRate,
                help: "Generator's Adam learning rate (seed 1e-3, paper 1e-4)."),

@@ -4,7 +4,7 @@ import WGANNN
 /// The seed script's MLP generator: latent → 128 → 256 → 512 → 1024 → 784, BatchNorm1d with
 /// eps 0.8 (the seed's `BatchNorm1d(n, 0.8)`), LeakyReLU 0.2, tanh, reshaped to [N, 1, 28, 28].
 /// Attribute names are the seed's, so state dicts load into its PyTorch class.
-public final class SeedGenerator: Module {
+public final class SeedGenerator: Module, ImageGenerator {
     public let latentDimension: Int
     public let imageShape: [Int]
     public let linear1, linear2, linear3, linear4, linear5: Linear

@@ -1,0 +1,118 @@
+import Foundation
+import WGANEngine
+import WGANNN
+
+/// A generator: latent vectors [N, latentDimension] in, images [N] + imageShape out.
+public protocol ImageGenerator: Module {
+    var latentDimension: Int { get }
+    /// [channels, height, width] of one image.
+    var imageShape: [Int] { get }
+}
+
+/// The range of a generator's pixels, which the real images are scaled to.
+public enum PixelValues: String, Sendable {
+    /// [-1, 1]: a tanh output (the seed).
+    case symmetric
+    /// [0, 1]: a sigmoid output (the paper's MNIST model).
+    case unit
+}
+
+/// The model pairs the tool trains, by the name `--model` takes. A new model is a case here and
+/// a file of its own in `Models/`; the trainer, the sampler, checkpoints and the benchmark build
+/// every model through this catalogue.
+public enum ModelArchitecture: String, CaseIterable, Codable, Sendable {
+    /// The seed script's MLPs (BatchNorm generator, tanh; MLP critic).
+    case seed
+    /// The paper's MNIST model (the official gan_mnist.py in WGAN-GP mode).
+    case mnistDCGAN = "mnist-dcgan"
+
+    /// The architecture called `name`, or nil.
+    public static func named(_ name: String) -> ModelArchitecture? { ModelArchitecture(rawValue: name) }
+
+    /// The names `--model` takes, for messages.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// Everything that fixes a model pair's shapes: its architecture, latent size, width and image
+/// shape. Saved with every checkpoint, so that a generator can be rebuilt from its file alone.
+public struct ModelSpec: Codable, Equatable, Sendable {
+    public var architecture: ModelArchitecture
+    public var latentDimension: Int
+    /// The convolutional models' base width (the official code's DIM); the seed's MLPs ignore it.
+    public var width: Int
+    /// [channels, height, width] of one image.
+    public var imageShape: [Int]
+
+    public init(architecture: ModelArchitecture, latentDimension: Int, width: Int, imageShape: [Int]) {
+        self.architecture = architecture
+        self.latentDimension = latentDimension
+        self.width = width
+        self.imageShape = imageShape
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case architecture = "model", latentDimension = "latent_dim", width = "dim", imageShape = "image_shape"
+    }
+
+    /// One line of JSON with sorted keys, for a checkpoint's metadata.
+    public var jsonString: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    /// The spec `jsonString` wrote, or nil.
+    public init?(jsonString: String) {
+        guard let spec = try? JSONDecoder().decode(ModelSpec.self, from: Data(jsonString.utf8)) else { return nil }
+        self = spec
+    }
+
+    /// Why this spec cannot be built (images of a shape the architecture does not make), or nil.
+    public var problem: String? {
+        guard imageShape.count == 3, imageShape.allSatisfy({ $0 >= 1 }) else { return "image shape \(imageShape) is not [C, H, W]" }
+        guard latentDimension >= 1 else { return "the latent dimension must be at least 1, got \(latentDimension)" }
+        switch architecture {
+        case .seed:
+            return nil
+        case .mnistDCGAN:
+            if imageShape != [1, 28, 28] { return "mnist-dcgan makes 1×28×28 images; the data's are \(imageShape.map(String.init).joined(separator: "×"))" }
+            return width >= 1 ? nil : "--dim must be at least 1, got \(width)"
+        }
+    }
+}
+
+extension ModelArchitecture {
+    /// The latent size the architecture's own code uses, when `--latent-dim` is not given.
+    public var defaultLatentDimension: Int { self == .seed ? 100 : 128 }
+
+    /// The range of the generator's pixels.
+    public var pixelValues: PixelValues { self == .seed ? .symmetric : .unit }
+}
+
+extension ModelSpec {
+    /// A new generator, initialised from `rng`.
+    public func makeGenerator(using rng: inout RandomGenerator) -> any ImageGenerator {
+        switch architecture {
+        case .seed: SeedGenerator(latentDimension: latentDimension, imageShape: imageShape, using: &rng)
+        case .mnistDCGAN: preconditionFailure("TODO")
+        }
+    }
+
+    /// A new critic, initialised from `rng`.
+    public func makeCritic(using rng: inout RandomGenerator) -> Module {
+        switch architecture {
+        case .seed: SeedCritic(inputSize: imageShape.reduce(1, *), using: &rng)
+        case .mnistDCGAN: preconditionFailure("TODO")
+        }
+    }
+
+    /// The generator's and the critic's sizes, computed without building them.
+    public var sizes: [ModelSize] {
+        let pixels = CheckedSize.product(imageShape[0], imageShape[1], imageShape[2]) ?? Int.max
+        switch architecture {
+        case .seed:
+            return [SeedGenerator.size(latentDimension: latentDimension, pixels: pixels), SeedCritic.size(pixels: pixels)]
+        case .mnistDCGAN: preconditionFailure("TODO")
+        }
+    }
+}
