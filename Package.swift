@@ -36,18 +36,20 @@ let package = Package(
         // Layers and optimizers over the engine.
         .target(name: "WGANNN", dependencies: ["WGANEngine"]),
         .target(name: "WGANOptim", dependencies: ["WGANEngine", "CKernels"]),
-        // File formats and data.
-        .target(name: "TensorFormats"),
-        .target(name: "WGANData", dependencies: ["CZlib"], resources: [.copy("Resources/mnist")]),
-        .target(name: "WGANImage", dependencies: ["CPNG"]),
+        // File formats and data, all read and written through WGANFiles.
+        .target(name: "WGANFiles"),
+        .target(name: "TensorFormats", dependencies: ["WGANFiles"]),
+        .target(name: "WGANData", dependencies: ["CZlib", "WGANFiles"], resources: [.copy("Resources/mnist")]),
+        .target(name: "WGANImage", dependencies: ["CPNG", "WGANFiles"]),
         // The GAN itself: models, penalty, training loop, checkpoints.
-        .target(name: "WGAN", dependencies: ["WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData", "WGANImage"]),
+        .target(name: "WGAN", dependencies: ["WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData", "WGANImage", "WGANFiles"]),
         .executableTarget(name: "wgan", dependencies: [
             "WGAN", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine"]),
         .testTarget(name: "WGANNNTests", dependencies: ["WGANNN", "WGANOptim", "WGANEngine"]),
+        .testTarget(name: "WGANFilesTests", dependencies: ["WGANFiles"]),
         .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
         .testTarget(name: "WGANDataTests", dependencies: ["WGANData"]),
         .testTarget(name: "WGANImageTests", dependencies: ["WGANImage"]),
