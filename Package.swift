@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "WGANFilesTests", dependencies: ["WGANFiles"]),
         .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
         .testTarget(name: "WGANDataTests", dependencies: ["WGANData"]),
-        .testTarget(name: "WGANImageTests", dependencies: ["WGANImage"]),
+        .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles"]),
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim", "WGANData", "WGANImage"]),
         .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage"]),
     ]
