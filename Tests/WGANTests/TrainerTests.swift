@@ -81,13 +81,17 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try whole.train(stopRequested: { false }), .reachedMaxSteps, file: file, line: line)
 
         let partURL = root.appendingPathComponent("part")
-        let first = try QuickRun.start(QuickRun.options(maxSteps: firstStop, criticSteps: criticSteps), in: partURL)
-        XCTAssertEqual(try first.train(stopRequested: { false }), .reachedMaxSteps, file: file, line: line)
-        XCTAssertGreaterThan(first.progress.batchPosition, 0, "the first part should stop inside an epoch", file: file, line: line)
+        // In a closure, so that the first trainer and its lock on the folder are gone before the resume.
+        let firstProgress = try { () throws -> TrainingProgress in
+            let first = try QuickRun.start(QuickRun.options(maxSteps: firstStop, criticSteps: criticSteps), in: partURL)
+            XCTAssertEqual(try first.train(stopRequested: { false }), .reachedMaxSteps, file: file, line: line)
+            return first.progress
+        }()
+        XCTAssertGreaterThan(firstProgress.batchPosition, 0, "the first part should stop inside an epoch", file: file, line: line)
         var more = TrainingOptions()
         more.maxSteps = end
         let second = try QuickRun.resume(partURL, more)
-        XCTAssertEqual(second.progress, first.progress, file: file, line: line)
+        XCTAssertEqual(second.progress, firstProgress, file: file, line: line)
         XCTAssertEqual(try second.train(stopRequested: { false }), .reachedMaxSteps, file: file, line: line)
 
         for name in ["generator.safetensors", "critic.safetensors"] {
@@ -115,9 +119,9 @@ final class TrainerTests: XCTestCase {
 
     func testNonFiniteLossStopsAndKeepsTheLastGoodCheckpoint() throws {
         let folder = try temporaryFolder().appendingPathComponent("run")
-        let first = try QuickRun.start(QuickRun.options(maxSteps: 2), in: folder)
-        XCTAssertEqual(try first.train(stopRequested: { false }), .reachedMaxSteps)
-        let saved = try [first.run.generatorURL, first.run.criticURL, first.run.trainingStateURL].map { try Data(contentsOf: $0) }
+        XCTAssertEqual(try QuickRun.start(QuickRun.options(maxSteps: 2), in: folder).train(stopRequested: { false }), .reachedMaxSteps)
+        let run = RunDirectory(url: folder)
+        let saved = try [run.generatorURL, run.criticURL, run.trainingStateURL].map { try Data(contentsOf: $0) }
 
         var more = TrainingOptions()
         more.maxSteps = 6
@@ -126,8 +130,7 @@ final class TrainerTests: XCTestCase {
         assertTrainingError("D_loss is NaN at step 3 (epoch 1); the last good checkpoint (step 2) is kept") {
             try resumed.train(stopRequested: { false })
         }
-        XCTAssertEqual(try [first.run.generatorURL, first.run.criticURL, first.run.trainingStateURL].map { try Data(contentsOf: $0) },
-                       saved)
+        XCTAssertEqual(try [run.generatorURL, run.criticURL, run.trainingStateURL].map { try Data(contentsOf: $0) }, saved)
     }
 
     func testCheckpointRefusesNonFiniteWeights() throws {
