@@ -51,6 +51,10 @@ public enum TrainingSession {
         let models = TrainingModels(config: config, imageShape: data.imageShape, using: &shapeOnly)
         let saved = try TrainingStateFile.restore(models, from: file, path: path)
         try check(saved.progress, fits: data, config: config, path: path)
+        if let trainedOn = saved.pixelChecksum, trainedOn != data.pixelChecksum {
+            throw TrainingError.checkpoint(path: path, problem: "the run trained on other images than those now in "
+                                           + "\(data.directory.path) (their SHA-256 differs); resume with the same data")
+        }
 
         let record = RunRecord(settings: config, data: data, blas: blas, started: Date())
         try record.resumed(from: RunRecord.read(from: run.configURL), at: Date()).write(to: run.configURL)
