@@ -44,7 +44,7 @@ let package = Package(
         // The GAN itself: models, penalty, training loop, checkpoints.
         .target(name: "WGAN", dependencies: ["WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData", "WGANImage", "WGANFiles"]),
         .executableTarget(name: "wgan", dependencies: [
-            "WGAN", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WGAN", "WGANFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine"]),

@@ -45,7 +45,8 @@ public enum Files {
         var status = stat()
         guard lstat(path, &status) == 0 else { return nil }
         switch status.st_mode & S_IFMT {
-        case S_IFREG: return .file(writable: access(path, W_OK) == 0)
+        // The permission bits rather than access(2), which says yes to root for any file.
+        case S_IFREG: return .file(writable: status.st_mode & 0o222 != 0)
         case S_IFDIR: return .folder
         case S_IFLNK: return .symbolicLink
         default: return .other
@@ -53,6 +54,7 @@ public enum Files {
     }
 
     public enum Entry: Equatable, Sendable {
+        /// A regular file; `writable` when any write permission bit is set.
         case file(writable: Bool)
         case folder
         case symbolicLink
