@@ -17,7 +17,8 @@ public enum TrainingSession {
         }
     }
 
-    /// A new run with the settings of `options`, in `out` (missing or empty) or `runs/<timestamp>`.
+    /// A new run with the settings of `options`, in `out` (missing, empty, or a start that stopped before
+    /// its first checkpoint) or `runs/<timestamp>`.
     /// Writes `config.json` and a checkpoint of the initial state.
     public static func start(options: TrainingOptions, out: URL?, runsFolder: URL = URL(fileURLWithPath: "runs"),
                              console: Console) throws -> Trainer {
