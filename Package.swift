@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "WGANEngine", targets: ["WGANEngine"]),
         .library(name: "WGANNN", targets: ["WGANNN"]),
         .library(name: "WGANOptim", targets: ["WGANOptim"]),
+        .library(name: "WGANFiles", targets: ["WGANFiles"]),
         .library(name: "TensorFormats", targets: ["TensorFormats"]),
         .library(name: "WGANData", targets: ["WGANData"]),
         .library(name: "WGANImage", targets: ["WGANImage"]),
@@ -43,24 +44,28 @@ let package = Package(
         // Layers and optimizers over the engine.
         .target(name: "WGANNN", dependencies: ["WGANEngine"]),
         .target(name: "WGANOptim", dependencies: ["WGANEngine", "CKernels"]),
-        // File formats and data.
-        .target(name: "TensorFormats"),
-        .target(name: "WGANData", dependencies: ["CZlib"], resources: [.copy("Resources/mnist")]),
-        .target(name: "WGANImage", dependencies: ["CPNG"]),
+        // File formats and data, all read and written through WGANFiles.
+        .target(name: "WGANFiles"),
+        .target(name: "TensorFormats", dependencies: ["WGANFiles"]),
+        .target(name: "WGANData", dependencies: ["CZlib", "WGANFiles"], resources: [.copy("Resources/mnist")]),
+        .target(name: "WGANImage", dependencies: ["CPNG", "WGANFiles"]),
         // The GAN itself: the models and Algorithm 1's steps (penalty, critic and generator updates).
         .target(name: "WGANModels", dependencies: ["WGANEngine", "WGANNN", "WGANOptim"]),
         // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
-        .target(name: "WGAN", dependencies: ["WGANModels", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData", "WGANImage"]),
+        .target(name: "WGAN", dependencies: ["WGANModels", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
+                                             "WGANImage", "WGANFiles"]),
         .executableTarget(name: "wgan", dependencies: [
-            "WGAN", "WGANModels", "WGANEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WGAN", "WGANModels", "WGANEngine", "WGANFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine"]),
         .testTarget(name: "WGANNNTests", dependencies: ["WGANNN", "WGANOptim", "WGANEngine"]),
+        .testTarget(name: "WGANFilesTests", dependencies: ["WGANFiles"]),
         .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
         .testTarget(name: "WGANDataTests", dependencies: ["WGANData"]),
-        .testTarget(name: "WGANImageTests", dependencies: ["WGANImage"]),
-        .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim", "WGANData", "WGANImage"]),
+        .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles"]),
+        .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
+                                                      "WGANData", "WGANImage"]),
         .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage"]),
     ]
 )

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef __typeof__(cblas_sgemm) sgemm_fn;
 typedef __typeof__(cblas_dgemm) dgemm_fn;
@@ -66,9 +67,13 @@ static void *find_symbol(void *handle, const char *name) {
     return sym;
 }
 
+/// The user's OPENBLAS_CORETYPE, kept to compare with the kernel OpenBLAS reports.
+static char requested[64];
+
 static void load_library(void) {
     const char *user = getenv("OPENBLAS_CORETYPE");
     if (user && user[0]) {
+        snprintf(requested, sizeof requested, "%s", user);
         selection = "environment";
     } else {
         const char *best = wgan_cpu_best_coretype();
@@ -98,7 +103,17 @@ static void load_library(void) {
         // OpenBLAS's idle worker threads would otherwise spin against them.
         p_set_threads(1);
         load_status = 0;
+        // OpenBLAS falls back to its own detection, silently, for a name it does not know or a
+        // kernel this CPU cannot run; the summary must not claim the user's choice was applied.
+        const char *core = p_corename();
+        if (strcmp(selection, "environment") == 0 && (!core || strcasecmp(core, requested) != 0))
+            selection = "environment-ignored";
     }
+}
+
+const char *wgan_blas_requested_coretype(void) {
+    wgan_blas_load();
+    return requested;
 }
 
 int wgan_blas_load(void) {

@@ -1,4 +1,5 @@
 import Foundation
+import WGANFiles
 
 /// The file-level cases each format's error has, so that reading and writing files is written once.
 protocol FileFormatError: Error {
@@ -8,14 +9,15 @@ protocol FileFormatError: Error {
     static func inFile(path: String, _ problem: Self) -> Self
 }
 
-extension FileAccess {
+/// Whole-file reads and atomic writes (see `WGANFiles.Files`), with failures as each format's error.
+enum FileAccess {
     /// Reads the file at `url` and decodes it, naming the file in any error.
     static func decodeFile<Value, Failure: FileFormatError>(
         _ url: URL, _ decode: (Data) throws(Failure) -> Value
     ) throws(Failure) -> Value {
         let data: Data
         do {
-            data = try contents(of: url)
+            data = Data(try Files.read(url.path))
         } catch {
             throw .cannotRead(path: url.path, reason: error.reason)
         }
@@ -26,18 +28,17 @@ extension FileAccess {
         }
     }
 
-    /// Replaces `url` with `data` atomically (see `writeAtomically(to:_:)`), with a failure reported as
-    /// the format's error.
+    /// Replaces `url` with `data` atomically, with a failure reported as the format's error.
     static func writeAtomically<Failure: FileFormatError>(_ data: Data, to url: URL, as format: Failure.Type) throws(Failure) {
         try writeAtomically(to: url, as: format) { write in _ = data.withUnsafeBytes(write) }
     }
 
-    /// `writeAtomically(to:_:)`, with a failure reported as the format's error.
+    /// `Files.writeAtomically(to:_:)`, with a failure reported as the format's error.
     static func writeAtomically<Failure: FileFormatError>(
         to url: URL, as _: Failure.Type, _ produce: (_ write: (UnsafeRawBufferPointer) -> Bool) -> Void
     ) throws(Failure) {
         do {
-            try writeAtomically(to: url, produce)
+            try Files.writeAtomically(to: url.path, produce)
         } catch {
             throw .cannotWrite(path: url.path, reason: error.reason)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import WGANFiles
 
 /// The digests listed in a folder's `SHA256SUMS` file, as `sha256sum` writes it.
 struct SHA256Sums: Sendable {
@@ -33,13 +34,14 @@ struct SHA256Sums: Sendable {
     static func load(in directory: URL) throws(DataError) -> SHA256Sums? {
         let url = directory.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            // A checksum list is a few lines; a larger file is not one.
+            bytes = try Files.read(url.path, limit: 1 << 20)
         } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
+            throw .unreadable(path: url.path, reason: error.reason)
         }
-        return try SHA256Sums(text: text, path: url.path)
+        return try SHA256Sums(text: String(decoding: bytes, as: UTF8.self), path: url.path)
     }
 
     /// Whether `name` has a listed digest.

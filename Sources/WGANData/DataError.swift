@@ -15,6 +15,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncatedGzip(path: String)
     /// zlib rejected the gzip data (bad header, bad block, CRC or length mismatch, trailing junk).
     case corruptGzip(path: String, detail: String)
+    /// The gzip data inflates to more than the size expected of it (its IDX header's).
+    case decompressesBeyond(path: String, limit: Int)
     /// zlib itself failed (out of memory, version mismatch), not the data.
     case zlibFailure(path: String, code: Int32)
     /// The IDX magic number is not the one for unsigned bytes with the expected number of dimensions.
@@ -52,6 +54,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): truncated gzip stream"
         case .corruptGzip(let path, let detail):
             return "\(path): corrupt gzip data (\(detail))"
+        case .decompressesBeyond(let path, let limit):
+            return "\(path): decompresses to more than the \(limit) bytes its header declares"
         case .zlibFailure(let path, let code):
             return "\(path): zlib failed with code \(code)"
         case .badMagic(let path, let expected, let found):

@@ -19,10 +19,26 @@ public enum Gzip {
     /// zlib checks each member's CRC-32 and length. Zero bytes after the last member are
     /// tolerated (tape padding), anything else there is an error.
     ///
-    /// - Parameter path: names the file in errors.
+    /// - Parameters:
+    ///   - path: names the file in errors.
+    ///   - limit: the most bytes the output may have; inflating stops as soon as it would pass it,
+    ///     so that a small file that expands enormously (a "gzip bomb") costs no more memory.
     /// - Throws: `DataError.truncatedGzip` when the input ends inside a member,
-    ///   `DataError.corruptGzip` when zlib rejects the data.
-    public static func decompress(_ input: [UInt8], path: String) throws(DataError) -> [UInt8] {
+    ///   `DataError.corruptGzip` when zlib rejects the data, `DataError.decompressesBeyond` past `limit`.
+    public static func decompress(_ input: [UInt8], path: String, limit: Int = .max) throws(DataError) -> [UInt8] {
+        let (output, ended) = try inflate(input, path: path, upTo: limit)
+        guard ended else { throw .decompressesBeyond(path: path, limit: limit) }
+        return output
+    }
+
+    /// The first `count` bytes (fewer when the data is shorter) of a gzip file, inflating no further.
+    public static func decompressedPrefix(_ input: [UInt8], count: Int, path: String) throws(DataError) -> [UInt8] {
+        Array(try inflate(input, path: path, upTo: count).output.prefix(count))
+    }
+
+    /// Inflates `input` until it ends or the output passes `limit` bytes; the output (at most
+    /// `limit + 1` bytes) and whether the data ended.
+    private static func inflate(_ input: [UInt8], path: String, upTo limit: Int) throws(DataError) -> (output: [UInt8], ended: Bool) {
         guard !input.isEmpty else { throw .truncatedGzip(path: path) }
         var stream = z_stream()
         // 15 + 32: the largest window, and let zlib detect a gzip or zlib header itself.
@@ -30,12 +46,15 @@ public enum Gzip {
         guard initStatus == Z_OK else { throw .zlibFailure(path: path, code: initStatus) }
         defer { inflateEnd(&stream) }
 
-        var output = [UInt8](repeating: 0, count: initialCapacity(for: input))
+        // One byte past the limit shows that the data goes on beyond it.
+        let most = limit == .max ? limit : limit + 1
+        var output = [UInt8](repeating: 0, count: min(initialCapacity(for: input), most))
         var produced = 0
         var consumed = 0
         while true {
             if produced == output.count {
-                output.append(contentsOf: repeatElement(0, count: output.count))
+                if produced == most { return (output, false) }
+                output.append(contentsOf: repeatElement(0, count: min(output.count, most - output.count)))
             }
             // avail_in and avail_out are 32-bit, so feed buffers over 4 GiB in pieces.
             let offered = min(input.count - consumed, Int(UInt32.max))
@@ -46,7 +65,7 @@ public enum Gzip {
                     stream.avail_in = uInt(offered)
                     stream.next_out = target.baseAddress! + produced
                     stream.avail_out = uInt(room)
-                    return inflate(&stream, Z_NO_FLUSH)
+                    return CZlib.inflate(&stream, Z_NO_FLUSH)
                 }
             }
             consumed += offered - Int(stream.avail_in)
@@ -57,7 +76,7 @@ public enum Gzip {
                 let rest = input[consumed...]
                 if rest.allSatisfy({ $0 == 0 }) {
                     output.removeLast(output.count - produced)
-                    return output
+                    return (output, produced <= limit)
                 }
                 guard rest.starts(with: [0x1f, 0x8b]) else {
                     throw .corruptGzip(path: path, detail: "\(rest.count) bytes of trailing data")

@@ -1,4 +1,5 @@
 import Foundation
+import WGANFiles
 
 /// An IDX file of unsigned bytes (the format MNIST ships in), checked and kept whole.
 ///
@@ -14,7 +15,7 @@ public struct IDXFile: Sendable {
     public let contents: [UInt8]
 
     /// Where the elements start in `contents`.
-    public var dataOffset: Int { 4 + 4 * dimensions.count }
+    public var dataOffset: Int { Self.headerLength(rank: dimensions.count) }
 
     /// The number of elements, the product of the dimensions.
     public var elementCount: Int { contents.count - dataOffset }
@@ -35,49 +36,63 @@ public struct IDXFile: Sendable {
     /// - Throws: `DataError.badMagic`, `.badHeader` (short header, a zero dimension, a size that
     ///   overflows) or `.dataLengthMismatch` (missing or extra bytes).
     public init(contents: [UInt8], rank: Int, path: String) throws(DataError) {
-        precondition((1...255).contains(rank), "an IDX file has 1 to 255 dimensions")
-        guard contents.count >= 4 else {
-            throw .badHeader(path: path, detail: "\(contents.count) bytes, shorter than the magic number")
-        }
-        let expected = Self.magic(rank: rank)
-        let found = Self.bigEndianWord(contents, at: 0)
-        guard found == expected else { throw .badMagic(path: path, expected: expected, found: found) }
-        let headerLength = 4 + 4 * rank
-        guard contents.count >= headerLength else {
-            throw .badHeader(path: path, detail: "\(contents.count) bytes, the header needs \(headerLength)")
-        }
-        var dimensions: [Int] = []
-        var product = 1
-        for axis in 0..<rank {
-            let size = Int(Self.bigEndianWord(contents, at: 4 + 4 * axis))
-            guard size > 0 else { throw .badHeader(path: path, detail: "dimension \(axis) is zero") }
-            let (next, overflow) = product.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw .badHeader(path: path, detail: "dimensions overflow Int") }
-            product = next
-            dimensions.append(size)
-        }
-        guard contents.count - headerLength == product else {
-            throw .dataLengthMismatch(path: path, expected: product, actual: contents.count - headerLength)
+        let (dimensions, elementCount) = try Self.header(contents, rank: rank, path: path)
+        guard contents.count - Self.headerLength(rank: rank) == elementCount else {
+            throw .dataLengthMismatch(path: path, expected: elementCount, actual: contents.count - Self.headerLength(rank: rank))
         }
         self.path = path
         self.dimensions = dimensions
         self.contents = contents
     }
 
-    /// Reads the IDX file at `url`, gzipped or plain, checking it against `checksums` first when
-    /// they list its name.
-    static func read(at url: URL, rank: Int, checksums: SHA256Sums?) throws(DataError) -> IDXFile {
-        let raw = try readBytes(at: url)
-        try checksums?.verify(raw, name: url.lastPathComponent, path: url.path)
-        return try IDXFile(contents: Gzip.contents(raw, path: url.path), rank: rank, path: url.path)
+    /// The most element bytes a file may declare: ten times EMNIST's largest split, and a bound on
+    /// what a damaged or hostile header can make us allocate.
+    public static let maximumElementCount = 1 << 30
+
+    static func headerLength(rank: Int) -> Int { 4 + 4 * rank }
+
+    /// The dimensions and element count that the header at the start of `bytes` declares.
+    private static func header(_ bytes: [UInt8], rank: Int, path: String) throws(DataError) -> (dimensions: [Int], elementCount: Int) {
+        precondition((1...255).contains(rank), "an IDX file has 1 to 255 dimensions")
+        guard bytes.count >= 4 else {
+            throw .badHeader(path: path, detail: "\(bytes.count) bytes, shorter than the magic number")
+        }
+        let expected = magic(rank: rank)
+        let found = bigEndianWord(bytes, at: 0)
+        guard found == expected else { throw .badMagic(path: path, expected: expected, found: found) }
+        guard bytes.count >= headerLength(rank: rank) else {
+            throw .badHeader(path: path, detail: "\(bytes.count) bytes, the header needs \(headerLength(rank: rank))")
+        }
+        var dimensions: [Int] = []
+        var product = 1
+        for axis in 0..<rank {
+            let size = Int(bigEndianWord(bytes, at: 4 + 4 * axis))
+            guard size > 0 else { throw .badHeader(path: path, detail: "dimension \(axis) is zero") }
+            let (next, overflow) = product.multipliedReportingOverflow(by: size)
+            guard !overflow, next <= maximumElementCount else {
+                throw .badHeader(path: path, detail: "its dimensions \(dimensions + [size]) make more than the \(maximumElementCount) bytes accepted")
+            }
+            product = next
+            dimensions.append(size)
+        }
+        return (dimensions, product)
     }
 
-    private static func readBytes(at url: URL) throws(DataError) -> [UInt8] {
+    /// Reads the IDX file at `url`, gzipped or plain, checking it against `checksums` first when
+    /// they list its name. A gzipped file's header is inflated first, and the rest no further than
+    /// the size it declares.
+    static func read(at url: URL, rank: Int, checksums: SHA256Sums?) throws(DataError) -> IDXFile {
+        let raw: [UInt8]
         do {
-            return [UInt8](try Data(contentsOf: url))
+            raw = try Files.read(url.path, limit: headerLength(rank: rank) + maximumElementCount)
         } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
+            throw .unreadable(path: url.path, reason: error.reason)
         }
+        try checksums?.verify(raw, name: url.lastPathComponent, path: url.path)
+        guard Gzip.isGzip(raw) else { return try IDXFile(contents: raw, rank: rank, path: url.path) }
+        let start = try Gzip.decompressedPrefix(raw, count: headerLength(rank: rank), path: url.path)
+        let declared = try header(start, rank: rank, path: url.path).elementCount + headerLength(rank: rank)
+        return try IDXFile(contents: Gzip.decompress(raw, path: url.path, limit: declared), rank: rank, path: url.path)
     }
 
     private static func bigEndianWord(_ bytes: [UInt8], at offset: Int) -> UInt32 {

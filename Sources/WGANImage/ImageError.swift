@@ -1,10 +1,12 @@
+import WGANFiles
+
 /// Everything that can go wrong in WGANImage, each with a one-line description fit for a log or a
 /// command-line error.
 public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Arguments that cannot describe an image or a grid (sizes, channel counts, buffer lengths).
     case invalidInput(String)
-    /// A file-system call failed; `reason` is the system's explanation (`strerror`).
-    case fileSystem(path: String, operation: String, reason: String)
+    /// The file could not be read or written (see `WGANFiles.FileError`).
+    case fileSystem(FileError)
     /// libpng refused to encode the pixels.
     case encodingFailed(String)
     /// The bytes are not a PNG libpng can decode (corrupt, truncated, unsupported).
@@ -14,8 +16,8 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidInput(let message):
             return "invalid image input: \(message)"
-        case .fileSystem(let path, let operation, let reason):
-            return "\(path): cannot \(operation): \(reason)"
+        case .fileSystem(let failure):
+            return failure.description
         case .encodingFailed(let reason):
             return "PNG encoding failed: \(reason)"
         case .decodingFailed(let source, let reason):

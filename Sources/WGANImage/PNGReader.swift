@@ -1,4 +1,5 @@
 import CPNG
+import WGANFiles
 
 /// Decodes PNG files into 8-bit `Bitmap`s.
 ///
@@ -10,7 +11,13 @@ public enum PNGReader {
     /// The image in the PNG file at `path`. Throws `ImageError.fileSystem` when the file cannot be
     /// read and `ImageError.decodingFailed` when it is not a valid PNG (corrupt or truncated).
     public static func read(from path: String) throws -> Bitmap {
-        try decode(POSIX.readAll(path), source: path)
+        let bytes: [UInt8]
+        do {
+            bytes = try Files.read(path)
+        } catch {
+            throw ImageError.fileSystem(error)
+        }
+        return try decode(bytes, source: path)
     }
 
     /// The image in `data`, the bytes of a PNG file; `source` names them in error messages.

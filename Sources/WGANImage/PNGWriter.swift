@@ -1,4 +1,5 @@
 import CPNG
+import WGANFiles
 
 /// Encodes `Bitmap`s as 8-bit PNG files (gray, gray+alpha, RGB or RGBA, no interlacing).
 public enum PNGWriter {
@@ -32,9 +33,14 @@ public enum PNGWriter {
         throw ImageError.encodingFailed("libpng asked for more room twice")
     }
 
-    /// Encodes `bitmap` and writes it to `path` atomically (see `AtomicFile.write`): a failed
+    /// Encodes `bitmap` and writes it to `path` atomically (see `Files.write`): a failed
     /// write leaves any previous file at `path` intact.
     public static func write(_ bitmap: Bitmap, to path: String) throws {
-        try AtomicFile.write(encode(bitmap), to: path)
+        let bytes = try encode(bitmap)
+        do {
+            try Files.write(bytes, to: path)
+        } catch {
+            throw ImageError.fileSystem(error)
+        }
     }
 }

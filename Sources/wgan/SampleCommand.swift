@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WGAN
 import WGANEngine
+import WGANFiles
 
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +26,8 @@ struct SampleCommand: ParsableCommand {
     var batchNorm: String = GeneratorSampler.BatchNormMode.running.rawValue
     @Option(help: ArgumentHelp("Output file: .png (grid) or .npy (array).", valueName: "file"))
     var out: String
+    @Flag(help: "Replace --out even when it is read-only or a symbolic link.")
+    var force = false
 
     func run() throws {
         try reportingFailures {
@@ -36,6 +39,7 @@ struct SampleCommand: ParsableCommand {
             guard ["png", "npy"].contains(outURL.pathExtension.lowercased()) else {
                 throw TrainingError.invalidSetting("--out must end in .png or .npy, got \(outURL.lastPathComponent)")
             }
+            try refuseUnsafeReplacement(of: outURL.path)
             try BLAS.load()
             let sampler = try GeneratorSampler(checkpoint: URL(fileURLWithPath: checkpoint))
             let noise: Tensor
@@ -50,7 +54,26 @@ struct SampleCommand: ParsableCommand {
             }
             let images = try sampler.images(for: noise, batchNorm: mode)
             try GeneratorSampler.write(images, to: outURL)
-            printLine("wrote \(noise.shape[0]) images to \(outURL.path)")
+            let count = noise.shape[0]
+            printLine("wrote \(count) image\(count == 1 ? "" : "s") to \(outURL.path)")
+        }
+    }
+
+    /// A read-only file or a symbolic link at `path` is refused unless `--force` is given: the
+    /// atomic write would replace it (the link itself, not what it points to) without asking. A
+    /// folder or a device (/dev/null) is never replaced.
+    private func refuseUnsafeReplacement(of path: String) throws {
+        switch Files.entry(at: path) {
+        case .folder:
+            throw TrainingError.invalidSetting("--out \(path) is a folder, not a file")
+        case .other:
+            throw TrainingError.invalidSetting("--out \(path) is not a regular file")
+        case .symbolicLink where !force:
+            throw TrainingError.invalidSetting("--out \(path) is a symbolic link; pass --force to replace the link with the images")
+        case .file(writable: false) where !force:
+            throw TrainingError.invalidSetting("--out \(path) is read-only; pass --force to replace it")
+        default:
+            return
         }
     }
 }

@@ -11,7 +11,9 @@ struct TrainCommand: ParsableCommand {
             samples/ep{N}.png and samples/fixed_ep{N}.png after each epoch, and checkpoints/ \
             (generator.safetensors and critic.safetensors with PyTorch's state-dict names, and \
             training_state.safetensors for --resume) at the start, after each epoch and when stopping. \
-            --out must name a missing or empty folder; an existing run is continued only with --resume.
+            --out must name a missing or empty folder (or one where a run stopped before its first \
+            checkpoint, which starts again); an existing run is continued only with --resume. One process \
+            at a time uses a run folder: a second is refused, naming the first one's pid.
 
             Ctrl-C, SIGTERM and SIGHUP finish the current step, write a checkpoint and exit with status \
             130, 143 and 129; \

@@ -92,7 +92,7 @@ final class TrainCommandTests: XCTestCase {
         try assertOneLineError(["train", "--resume", "part", "--out", "elsewhere"], in: folder, "--out cannot be used with --resume")
         try assertOneLineError(["train", "--resume", "missing"], in: folder, "cannot resume")
         let record = try Data(contentsOf: folder.appendingPathComponent("whole/config.json"))
-        try assertOneLineError(["train"] + quickTraining + ["--out", "whole"], in: folder, "already exists and is not an empty folder")
+        try assertOneLineError(["train"] + quickTraining + ["--out", "whole"], in: folder, "whole already holds a run; pass --resume ")
         XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("whole/config.json")), record)
     }
 

@@ -170,7 +170,7 @@ final class NPYTests: XCTestCase {
         let folder = try temporaryFolder(for: self)
         let missing = folder.appendingPathComponent("missing.npy")
         XCTAssertEqual(thrownError(NPYError.self) { () throws(NPYError) in try NPYArray(contentsOf: missing) },
-                       .cannotRead(path: missing.path, reason: "cannot open: No such file or directory"))
+                       .cannotRead(path: missing.path, reason: "No such file or directory"))
         let fortran = folder.appendingPathComponent("fortran.npy")
         try npyBytes(dictionary: "{'descr': '<f4', 'fortran_order': True, 'shape': (), }", spaces: 3, payloadHex: "00000000").write(to: fortran)
         let error = thrownError(NPYError.self) { () throws(NPYError) in try NPYArray(contentsOf: fortran) }

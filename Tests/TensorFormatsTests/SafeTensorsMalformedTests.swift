@@ -157,7 +157,7 @@ final class SafeTensorsMalformedTests: XCTestCase {
         let folder = try temporaryFolder(for: self)
         let missing = folder.appendingPathComponent("missing.safetensors")
         let readMissing = thrownError(SafeTensorsError.self) { () throws(SafeTensorsError) in try SafeTensors(contentsOf: missing) }
-        XCTAssertEqual(readMissing, .cannotRead(path: missing.path, reason: "cannot open: No such file or directory"))
+        XCTAssertEqual(readMissing, .cannotRead(path: missing.path, reason: "No such file or directory"))
 
         let broken = folder.appendingPathComponent("broken.safetensors")
         try Data(count: 8).write(to: broken)

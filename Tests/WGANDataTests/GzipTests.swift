@@ -23,6 +23,15 @@ final class GzipTests: XCTestCase {
         XCTAssertEqual(try Gzip.contents(compressed, path: path), sample)
     }
 
+    func testInflatingStopsAtTheLimit() throws {
+        let (compressed, path) = try gzipped(sample)
+        XCTAssertEqual(try Gzip.decompress(compressed, path: path, limit: sample.count), sample)
+        assertThrows(.decompressesBeyond(path: path, limit: sample.count - 1)) {
+            try Gzip.decompress(compressed, path: path, limit: sample.count - 1)
+        }
+        XCTAssertEqual(try Gzip.decompressedPrefix(compressed, count: 16, path: path), Array(sample.prefix(16)))
+    }
+
     func testEmptyFileRoundTrips() throws {
         let (compressed, path) = try gzipped([])
         XCTAssertEqual(try Gzip.decompress(compressed, path: path), [])

@@ -49,8 +49,31 @@ final class IDXTests: XCTestCase {
             try IDXFile(contents: IDXBuilder.bytes(dimensions: [1, 0, 1], payload: []), rank: 3, path: "f")
         }
         let huge = IDXBuilder.bytes(dimensions: [0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF], payload: [])
-        assertThrows(.badHeader(path: "f", detail: "dimensions overflow Int")) {
+        assertThrows(.badHeader(path: "f", detail: "its dimensions [4294967295] make more than the 1073741824 bytes accepted")) {
             try IDXFile(contents: huge, rank: 3, path: "f")
+        }
+    }
+
+    func testAGzipThatInflatesBeyondItsDeclaredSizeIsRefusedWithoutInflatingIt() throws {
+        let folder = try makeTemporaryDirectory()
+        let file = folder.appendingPathComponent("train-images-idx3-ubyte")
+        // Declares one 2×2 image, then 8 MB of zeros that deflate to a few kilobytes.
+        let bomb = IDXBuilder.bytes(dimensions: [1, 2, 2], payload: [UInt8](repeating: 0, count: 8 << 20))
+        try Data(bomb).write(to: file)
+        try gzipFile(file)
+        let gz = file.appendingPathExtension("gz")
+        assertThrows(.decompressesBeyond(path: gz.path, limit: 20)) { try IDXFile.read(at: gz, rank: 3, checksums: nil) }
+        XCTAssertEqual(DataError.decompressesBeyond(path: "f", limit: 20).description,
+                       "f: decompresses to more than the 20 bytes its header declares")
+    }
+
+    func testAFolderOrDeviceGivenAsTheFileIsOneSentence() throws {
+        let folder = try makeTemporaryDirectory()
+        assertThrows(.unreadable(path: folder.path, reason: "it is a folder, not a file")) {
+            try IDXFile.read(at: folder, rank: 3, checksums: nil)
+        }
+        assertThrows(.unreadable(path: "/dev/zero", reason: "it is not a regular file")) {
+            try IDXFile.read(at: URL(fileURLWithPath: "/dev/zero"), rank: 3, checksums: nil)
         }
     }
 

@@ -108,13 +108,16 @@ final class CheckpointTests: XCTestCase {
     }
 
     func testDamagedTrainingStateIsRefusedWithoutTouchingTheRun() throws {
-        let stateURL = trainer.run.trainingStateURL
+        // The trainer holds the run folder's lock; resuming needs it gone.
+        let runFolder = RunDirectory(url: trainer.run.url)
+        trainer = nil
+        let stateURL = runFolder.trainingStateURL
         let original = try SafeTensors(contentsOf: stateURL)
         func attempt(_ file: SafeTensors, _ fragment: String, line: UInt = #line) throws {
             try file.write(to: stateURL)
-            let log = try Data(contentsOf: trainer.run.logURL)
-            assertTrainingError(fragment, line: line) { try QuickRun.resume(self.trainer.run.url, TrainingOptions()) }
-            XCTAssertEqual(try Data(contentsOf: trainer.run.logURL), log, line: line)
+            let log = try Data(contentsOf: runFolder.logURL)
+            assertTrainingError(fragment, line: line) { try QuickRun.resume(runFolder.url, TrainingOptions()) }
+            XCTAssertEqual(try Data(contentsOf: runFolder.logURL), log, line: line)
         }
         var noConfig = original
         noConfig.metadata["config"] = nil
@@ -139,7 +142,7 @@ final class CheckpointTests: XCTestCase {
         noMoments = rebuilt
         try attempt(noMoments, "optimizer state 'exp_avg.2' is missing")
         try Data("truncated".utf8).write(to: stateURL)
-        assertTrainingError("checkpoint \(stateURL.path)") { try QuickRun.resume(self.trainer.run.url, TrainingOptions()) }
+        assertTrainingError("checkpoint \(stateURL.path)") { try QuickRun.resume(runFolder.url, TrainingOptions()) }
         assertTrainingError("has no checkpoints/training_state.safetensors") {
             try QuickRun.resume(self.folder, TrainingOptions())
         }

@@ -28,7 +28,7 @@ final class RunFolderAndDataTests: XCTestCase {
         let folder = try temporaryFolder()
         let marker = folder.appendingPathComponent("config.json")
         try Data("{}".utf8).write(to: marker)
-        assertTrainingError("already exists and is not an empty folder; pass --resume \(folder.path)") {
+        assertTrainingError("\(folder.path) already exists and is not an empty folder; choose another --out") {
             try QuickRun.start(QuickRun.options(), in: folder)
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["config.json"])

@@ -82,13 +82,17 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try whole.train(stopRequested: { false }), .reachedMaxSteps, file: file, line: line)
 
         let partURL = root.appendingPathComponent("part")
-        let first = try QuickRun.start(QuickRun.options(maxSteps: firstStop, criticSteps: criticSteps), in: partURL)
-        XCTAssertEqual(try first.train(stopRequested: { false }), .reachedMaxSteps, file: file, line: line)
-        XCTAssertGreaterThan(first.progress.batchPosition, 0, "the first part should stop inside an epoch", file: file, line: line)
+        // In a closure, so that the first trainer and its lock on the folder are gone before the resume.
+        let firstProgress = try { () throws -> TrainingProgress in
+            let first = try QuickRun.start(QuickRun.options(maxSteps: firstStop, criticSteps: criticSteps), in: partURL)
+            XCTAssertEqual(try first.train(stopRequested: { false }), .reachedMaxSteps, file: file, line: line)
+            return first.progress
+        }()
+        XCTAssertGreaterThan(firstProgress.batchPosition, 0, "the first part should stop inside an epoch", file: file, line: line)
         var more = TrainingOptions()
         more.maxSteps = end
         let second = try QuickRun.resume(partURL, more)
-        XCTAssertEqual(second.progress, first.progress, file: file, line: line)
+        XCTAssertEqual(second.progress, firstProgress, file: file, line: line)
         XCTAssertEqual(try second.train(stopRequested: { false }), .reachedMaxSteps, file: file, line: line)
 
         for name in ["generator.safetensors", "critic.safetensors"] {
@@ -119,7 +123,8 @@ final class TrainerTests: XCTestCase {
     func testStopInsideAnEpochLogsItsMeansAndDrawsItsGrids() throws {
         let folder = try temporaryFolder().appendingPathComponent("run")
         let console = QuickRun.Console()
-        let trainer = try QuickRun.start(QuickRun.options(maxSteps: 2), in: folder, console: console)
+        // The trainer holds the folder's lock; it is let go before the resume below.
+        var trainer: Trainer! = try QuickRun.start(QuickRun.options(maxSteps: 2), in: folder, console: console)
         XCTAssertEqual(try trainer.train(stopRequested: { false }), .reachedMaxSteps)
         let lines = try String(contentsOf: trainer.run.logURL, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 1, "\(lines)")
@@ -137,11 +142,13 @@ final class TrainerTests: XCTestCase {
             let image = try PNGReader.read(from: url.path)
             XCTAssertEqual([image.width, image.height], [152, 152], url.lastPathComponent)
         }
+        let logURL = trainer.run.logURL
+        trainer = nil
 
         var more = TrainingOptions()
         more.maxSteps = 3
         XCTAssertEqual(try QuickRun.resume(folder, more).train(stopRequested: { false }), .reachedMaxSteps)
-        let resumedLines = try String(contentsOf: trainer.run.logURL, encoding: .utf8).split(separator: "\n")
+        let resumedLines = try String(contentsOf: logURL, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(resumedLines.count, 1, "\(resumedLines)")
         XCTAssertFalse(resumedLines[0].contains("partial"), String(resumedLines[0]))
         XCTAssertTrue(resumedLines[0].contains(#""epoch":1,"#), String(resumedLines[0]))
@@ -149,9 +156,9 @@ final class TrainerTests: XCTestCase {
 
     func testNonFiniteLossStopsAndKeepsTheLastGoodCheckpoint() throws {
         let folder = try temporaryFolder().appendingPathComponent("run")
-        let first = try QuickRun.start(QuickRun.options(maxSteps: 2), in: folder)
-        XCTAssertEqual(try first.train(stopRequested: { false }), .reachedMaxSteps)
-        let saved = try [first.run.generatorURL, first.run.criticURL, first.run.trainingStateURL].map { try Data(contentsOf: $0) }
+        XCTAssertEqual(try QuickRun.start(QuickRun.options(maxSteps: 2), in: folder).train(stopRequested: { false }), .reachedMaxSteps)
+        let run = RunDirectory(url: folder)
+        let saved = try [run.generatorURL, run.criticURL, run.trainingStateURL].map { try Data(contentsOf: $0) }
 
         var more = TrainingOptions()
         more.maxSteps = 6
@@ -160,8 +167,7 @@ final class TrainerTests: XCTestCase {
         assertTrainingError("D_loss is NaN at step 3 (epoch 1); the last good checkpoint (step 2) is kept") {
             try resumed.train(stopRequested: { false })
         }
-        XCTAssertEqual(try [first.run.generatorURL, first.run.criticURL, first.run.trainingStateURL].map { try Data(contentsOf: $0) },
-                       saved)
+        XCTAssertEqual(try [run.generatorURL, run.criticURL, run.trainingStateURL].map { try Data(contentsOf: $0) }, saved)
     }
 
     func testCheckpointRefusesNonFiniteWeights() throws {

@@ -24,8 +24,12 @@ const char *wgan_blas_error(void);
 const char *wgan_blas_corename(void);
 
 /// How the kernel was chosen: "environment" (OPENBLAS_CORETYPE was set by the user),
-/// "cpu" (set from CPUID by this runtime) or "library" (OpenBLAS's own detection).
+/// "environment-ignored" (it was set, but OpenBLAS chose another kernel), "cpu" (set from CPUID
+/// by this runtime) or "library" (OpenBLAS's own detection).
 const char *wgan_blas_selection(void);
+
+/// The user's OPENBLAS_CORETYPE (first 63 bytes), or an empty string when unset or empty.
+const char *wgan_blas_requested_coretype(void);
 
 void wgan_blas_set_threads(int threads);
 int wgan_blas_threads(void);

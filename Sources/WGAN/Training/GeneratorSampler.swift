@@ -34,6 +34,10 @@ public struct GeneratorSampler {
         var shapeOnly = RandomGenerator(seed: 0)
         generator = spec.makeGenerator(using: &shapeOnly)
         try ModelStateFile.load(generator, from: file, path: checkpoint.path)
+        // Such weights give images of NaN, which a PNG would show as black and an .npy pass on.
+        if let entry = TrainingModels.firstNonFiniteEntry(of: generator) {
+            throw .checkpoint(path: checkpoint.path, problem: "'\(entry)' holds a NaN or an infinity")
+        }
     }
 
     /// The seed generator a file without a model in its metadata holds, from its first and
@@ -78,6 +82,10 @@ public struct GeneratorSampler {
         guard array.shape.count == 2, array.shape[0] >= 1, array.shape[1] == latentDimension else {
             throw .invalidSetting("--z: \(url.path) has shape \(array.shape); this generator needs [N, \(latentDimension)]")
         }
+        if let index = array.values.firstIndex(where: { !$0.isFinite }) {
+            throw .invalidSetting("--z: \(url.path) holds \(array.values[index]) at row \(index / latentDimension); "
+                                  + "latent vectors must be finite")
+        }
         return Tensor(array.values, shape: array.shape)
     }
 
@@ -89,15 +97,23 @@ public struct GeneratorSampler {
         case .running:
             generator.eval()
             defer { generator.train() }
-            return withoutGrad { generator(z) }
+            return try Self.requireFinite(withoutGrad { generator(z) })
         case .batch:
             let hasBatchNorm = generator.modules.contains { $0 is BatchNorm1d }
             guard z.shape[0] >= 2 || !hasBatchNorm else {
                 throw .invalidSetting("--batch-norm batch needs at least 2 samples (BatchNorm's batch statistics), got \(z.shape[0])")
             }
             generator.train()
-            return generator.preservingBuffers { withoutGrad { generator(z) } }
+            return try Self.requireFinite(generator.preservingBuffers { withoutGrad { generator(z) } })
         }
+    }
+
+    /// `images`, unless finite weights and noise still overflowed somewhere.
+    private static func requireFinite(_ images: Tensor) throws(TrainingError) -> Tensor {
+        guard images.storage.buffer.allSatisfy(\.isFinite) else {
+            throw .invalidSetting("the generator produced NaN or infinite values; nothing was written")
+        }
+        return images
     }
 
     /// Writes `images` to `url`: a grid for `.png`, the raw array for `.npy`.

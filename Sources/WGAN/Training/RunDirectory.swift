@@ -1,16 +1,23 @@
 import Foundation
+import WGANFiles
 
 /// The folder of one training run and the files in it:
 ///
 ///     config.json   log.jsonl   samples/ep{N}.png   samples/fixed_ep{N}.png
 ///     checkpoints/generator.safetensors   checkpoints/critic.safetensors
-///     checkpoints/training_state.safetensors
+///     checkpoints/training_state.safetensors   .wgan.lock
 ///
-/// A new run never writes into a folder that already holds files: `--out` must name a missing or
-/// empty folder, and without `--out` the run gets `runs/<timestamp>` (with `-2`, `-3`, … when
-/// two runs start in the same second). Only `--resume` writes into an existing run.
+/// A new run never writes into a folder that holds files of its own: `--out` must name a missing or
+/// empty folder, or one where a run died before its first checkpoint (nothing there can be resumed,
+/// so it is started again); without `--out` the run gets `runs/<timestamp>` (with `-2`, `-3`, …
+/// when two runs start in the same second). Only `--resume` writes into an existing run.
+///
+/// A process holds an exclusive lock on `.wgan.lock` for as long as it uses the folder, so that two
+/// processes never write into one run.
 public struct RunDirectory: Sendable {
     public let url: URL
+    /// Held until the run (every copy of this value) is released, or the process ends.
+    private let lock: FileLock?
 
     public var configURL: URL { url.appendingPathComponent("config.json") }
     public var logURL: URL { url.appendingPathComponent("log.jsonl") }
@@ -19,6 +26,7 @@ public struct RunDirectory: Sendable {
     public var generatorURL: URL { checkpointsURL.appendingPathComponent("generator.safetensors") }
     public var criticURL: URL { checkpointsURL.appendingPathComponent("critic.safetensors") }
     public var trainingStateURL: URL { checkpointsURL.appendingPathComponent("training_state.safetensors") }
+    static let lockName = ".wgan.lock"
 
     /// The grid of the epoch's last batch.
     public func sampleURL(epoch: Int) -> URL { samplesURL.appendingPathComponent("ep\(epoch).png") }
@@ -30,54 +38,126 @@ public struct RunDirectory: Sendable {
         samplesURL.appendingPathComponent("fixed_ep\(epoch)_step\(step).png")
     }
 
-    public init(url: URL) { self.url = url }
+    /// The folder's paths, without taking its lock (for reading a finished run).
+    public init(url: URL) {
+        self.url = url
+        lock = nil
+    }
 
-    /// Creates the folder for a new run: `requested` if given (it must be missing or empty),
-    /// otherwise `<parent>/<timestamp>`.
+    private init(locking url: URL) throws(TrainingError) {
+        self.url = url
+        do {
+            lock = try FileLock(path: url.appendingPathComponent(Self.lockName).path)
+        } catch let held as FileLock.Held {
+            let holder = held.holder.map { "process \($0)" } ?? "another process"
+            throw .runDirectory("\(url.path) is in use by \(holder); wait for it to finish, or choose another folder")
+        } catch {
+            throw .runDirectory("\(error)")
+        }
+    }
+
+    /// Creates the folder for a new run, and locks it: `requested` if given (missing, empty, or
+    /// holding a run that died before its first checkpoint), otherwise `<parent>/<timestamp>`.
     public static func createNew(at requested: URL?, parent: URL = URL(fileURLWithPath: "runs"),
                                  startedAt date: Date = Date()) throws(TrainingError) -> RunDirectory {
-        let fileManager = FileManager.default
-        let chosen: URL
+        let run: RunDirectory
         if let requested {
-            let contents = try? fileManager.contentsOfDirectory(atPath: requested.path)
-            if fileManager.fileExists(atPath: requested.path), contents?.isEmpty != true {
-                throw .runDirectory("\(requested.path) already exists and is not an empty folder; "
-                                    + "pass --resume \(requested.path) to continue that run, or choose another --out")
-            }
-            chosen = requested
+            // Checked before anything is written, and again under the lock: another process may
+            // have started a run there in between.
+            try RunDirectory(url: requested).refuseUnlessNew()
+            try createFolders(requested)
+            run = try RunDirectory(locking: requested)
+            try run.refuseUnlessNew()
+            // A log of an unfinished start would otherwise begin the new run's.
+            unlink(run.logURL.path)
         } else {
+            try createFolders(parent)
             let stamp = timestamp(date)
             var candidate = parent.appendingPathComponent(stamp, isDirectory: true)
             var suffix = 2
-            while fileManager.fileExists(atPath: candidate.path) {
+            // mkdir fails on an existing folder, so two runs starting at once cannot both take one.
+            while !(try createdNewFolder(candidate)) {
                 candidate = parent.appendingPathComponent("\(stamp)-\(suffix)", isDirectory: true)
                 suffix += 1
             }
-            chosen = candidate
+            run = try RunDirectory(locking: candidate)
         }
-        let run = RunDirectory(url: chosen)
-        try run.createFolders()
+        try run.prepareFolders()
         return run
     }
 
-    /// An existing run to resume, which must hold `checkpoints/training_state.safetensors`.
+    /// An existing run to resume, locked, which must hold `checkpoints/training_state.safetensors`.
     public static func existing(_ url: URL) throws(TrainingError) -> RunDirectory {
-        let run = RunDirectory(url: url)
-        guard FileManager.default.fileExists(atPath: run.trainingStateURL.path) else {
-            let what = FileManager.default.fileExists(atPath: url.path) ? "has no checkpoints/training_state.safetensors" : "does not exist"
-            throw .runDirectory("cannot resume \(url.path): it \(what)")
+        guard Files.entry(at: url.path) == .folder || Files.entry(at: url.path) == .symbolicLink else {
+            throw .runDirectory("cannot resume \(url.path): it does not exist")
         }
-        try run.createFolders()
+        // Checked before the lock is taken, so that a folder that is no run is left without a lock file.
+        let unlocked = RunDirectory(url: url)
+        guard FileManager.default.fileExists(atPath: unlocked.trainingStateURL.path) else {
+            if unlocked.isUnfinishedStart {
+                throw .runDirectory("cannot resume \(url.path): the run stopped before its first checkpoint; "
+                                    + "start it again with --out \(url.path)")
+            }
+            throw .runDirectory("cannot resume \(url.path): it has no checkpoints/training_state.safetensors")
+        }
+        let run = try RunDirectory(locking: url)
+        try run.prepareFolders()
         return run
     }
 
-    private func createFolders() throws(TrainingError) {
+    /// Refuses a folder that holds anything but the leftovers of a run that died before its first
+    /// checkpoint.
+    private func refuseUnlessNew() throws(TrainingError) {
+        let entry = Files.entry(at: url.path)
+        guard entry != nil else { return }
+        guard entry == .folder || entry == .symbolicLink else {
+            throw .runDirectory("\(url.path) is a file, not a folder; choose another --out")
+        }
+        if FileManager.default.fileExists(atPath: trainingStateURL.path) {
+            throw .runDirectory("\(url.path) already holds a run; pass --resume \(url.path) to continue it, or choose another --out")
+        }
+        guard isUnfinishedStart else {
+            throw .runDirectory("\(url.path) already exists and is not an empty folder; choose another --out")
+        }
+    }
+
+    /// Whether the folder holds only what a run writes before its first checkpoint: a `config.json`
+    /// that wgan wrote, a log, empty `samples` and partial `checkpoints` (or nothing at all).
+    private var isUnfinishedStart: Bool {
+        let names = Self.ownNames(in: url)
+        guard Set(names).isSubset(of: ["config.json", "log.jsonl", "samples", "checkpoints"]) else { return false }
+        if names.contains("config.json"), RunRecord.read(from: configURL) == nil { return false }
+        let checkpoints = Set(["generator.safetensors", "critic.safetensors"])
+        return Self.ownNames(in: samplesURL).isEmpty && Set(Self.ownNames(in: checkpointsURL)).isSubset(of: checkpoints)
+    }
+
+    /// The names in `folder` other than the lock and the temporary files of interrupted writes.
+    private static func ownNames(in folder: URL) -> [String] {
+        (Files.names(in: folder.path) ?? []).filter { $0 != lockName && !Files.isTemporary($0) }
+    }
+
+    /// Creates `samples` and `checkpoints`, and removes what killed writes left (the lock guarantees
+    /// that no write of another process is under way).
+    private func prepareFolders() throws(TrainingError) {
         for folder in [url, samplesURL, checkpointsURL] {
-            do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            } catch {
-                throw .runDirectory("cannot create \(folder.path): \(posixReason(error))")
-            }
+            try Self.createFolders(folder)
+            Files.removeTemporaries(in: folder.path)
+        }
+    }
+
+    private static func createFolders(_ folder: URL) throws(TrainingError) {
+        do {
+            try Files.createFolders(folder.path)
+        } catch {
+            throw .runDirectory(error.description)
+        }
+    }
+
+    private static func createdNewFolder(_ folder: URL) throws(TrainingError) -> Bool {
+        do {
+            return try Files.createNewFolder(folder.path)
+        } catch {
+            throw .runDirectory(error.description)
         }
     }
 
@@ -88,13 +168,4 @@ public struct RunDirectory: Sendable {
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         return formatter.string(from: date)
     }
-}
-
-/// The system's reason for a Foundation file error, rather than Foundation's generic sentence.
-func posixReason(_ error: Error) -> String {
-    let nsError = error as NSError
-    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-        return String(cString: strerror(Int32(underlying.code)))
-    }
-    return oneLineDescription(of: error)
 }

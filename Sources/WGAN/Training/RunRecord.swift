@@ -1,5 +1,5 @@
 import Foundation
-import WGANImage
+import WGANFiles
 
 /// `config.json`: a run's settings with what they ran on — program version, BLAS kernel,
 /// dataset, and when the run started (and was resumed).
@@ -42,8 +42,8 @@ public struct RunRecord: Codable, Equatable {
     }
 
     public static func read(from url: URL) -> RunRecord? {
-        guard let data = try? Data(contentsOf: url) else { return nil }
-        return try? JSONDecoder().decode(RunRecord.self, from: data)
+        guard let bytes = try? Files.read(url.path, limit: 1 << 20) else { return nil }
+        return try? JSONDecoder().decode(RunRecord.self, from: Data(bytes))
     }
 
     /// Writes the record as indented JSON, atomically.
@@ -51,7 +51,9 @@ public struct RunRecord: Codable, Equatable {
         do {
             var bytes = try JSONCoding.encoder(pretty: true).encode(self)
             bytes.append(UInt8(ascii: "\n"))
-            try AtomicFile.write([UInt8](bytes), to: url.path)
+            try Files.write(bytes, to: url.path)
+        } catch let error as FileError {
+            throw .output(path: url.path, problem: error.reason)
         } catch {
             throw .output(path: url.path, problem: "\(error)")
         }

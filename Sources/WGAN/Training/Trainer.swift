@@ -233,7 +233,8 @@ public final class Trainer {
             try ModelStateFile.write(ModelStateFile.contents(of: models.generator, role: .generator, spec: models.spec), to: run.generatorURL)
             try ModelStateFile.write(ModelStateFile.contents(of: models.critic, role: .critic, spec: models.spec), to: run.criticURL)
             try ModelStateFile.write(TrainingStateFile.contents(config: config, models: models, progress: progress,
-                                                                fixedNoise: fixedNoise), to: run.trainingStateURL)
+                                                                fixedNoise: fixedNoise, pixelChecksum: data.pixelChecksum),
+                                     to: run.trainingStateURL)
         } catch let error as TrainingError {
             throw error
         } catch {

@@ -7,6 +7,9 @@ public struct TrainingData {
     /// Where the images came from, for the start line and `config.json`.
     public let name: DatasetName
     public let directory: URL
+    /// SHA-256 of the images' pixels (hex), kept in each checkpoint so that a resume notices other
+    /// images behind the same `--data-dir` and count.
+    public let pixelChecksum: String
 
     /// [channels, height, width] of one image: the generator's output shape.
     public var imageShape: [Int] { [dataset.channels, dataset.height, dataset.width] }
@@ -34,7 +37,8 @@ public struct TrainingData {
                 "\(count) images in batches of \(config.batchSize) leave a last batch of one image, which BatchNorm cannot "
                     + "train on; choose another --batch-size" + (config.imageLimit == nil ? "" : " or --limit"))
         }
-        return TrainingData(dataset: dataset, name: name, directory: directory)
+        return TrainingData(dataset: dataset, name: name, directory: directory,
+                            pixelChecksum: SHA256.hex(SHA256.hash(Array(dataset.pixelBytes))))
     }
 
     /// `config` with its batch size reduced to the number of images, where it is larger, and the

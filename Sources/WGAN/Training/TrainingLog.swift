@@ -1,4 +1,5 @@
 import Foundation
+import WGANFiles
 
 /// `log.jsonl`: one JSON object per line, appended as training goes — one per epoch
 /// (`epoch`, `step`, `D_loss`, `G_loss`, `gp` as the epoch's means, and `seconds`), and with
@@ -7,7 +8,7 @@ import Foundation
 /// resumed run drops such lines, as the epoch's own line will follow.
 public final class TrainingLog {
     public let url: URL
-    private let handle: FileHandle
+    private let file: AppendingFile
 
     /// One epoch's summary line.
     public struct EpochEntry: Codable, Equatable {
@@ -43,42 +44,37 @@ public final class TrainingLog {
     public init(url: URL, keepingStepsUpTo lastStep: Int? = nil) throws(TrainingError) {
         self.url = url
         do {
-            if let lastStep, FileManager.default.fileExists(atPath: url.path) {
+            if let lastStep, Files.entry(at: url.path) != nil {
                 try Self.dropLines(after: lastStep, in: url)
             }
-            if !FileManager.default.fileExists(atPath: url.path) {
-                guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                    throw TrainingError.output(path: url.path, problem: String(cString: strerror(errno)))
-                }
-            }
-            handle = try FileHandle(forWritingTo: url)
-            try handle.seekToEnd()
-        } catch let error as TrainingError {
-            throw error
+            file = try AppendingFile(path: url.path)
         } catch {
-            throw .output(path: url.path, problem: posixReason(error))
+            throw .output(path: url.path, problem: error.reason)
         }
     }
-
-    deinit { try? handle.close() }
 
     public func append(_ entry: some Encodable) throws(TrainingError) {
+        var line: Data
         do {
-            var line = try JSONCoding.encoder(pretty: false).encode(entry)
-            line.append(UInt8(ascii: "\n"))
-            try handle.write(contentsOf: line)
+            line = try JSONCoding.encoder(pretty: false).encode(entry)
         } catch {
-            throw .output(path: url.path, problem: posixReason(error))
+            throw .output(path: url.path, problem: "\(error)")
+        }
+        line.append(UInt8(ascii: "\n"))
+        do {
+            try file.append([UInt8](line))
+        } catch {
+            throw .output(path: url.path, problem: error.reason)
         }
     }
 
-    private static func dropLines(after lastStep: Int, in url: URL) throws {
-        let text = try String(contentsOf: url, encoding: .utf8)
+    private static func dropLines(after lastStep: Int, in url: URL) throws(FileError) {
+        let text = String(decoding: try Files.read(url.path), as: UTF8.self)
         let kept = text.split(separator: "\n").filter { line in
             let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             if object?["partial"] as? Bool == true { return false }
             return (object?["step"] as? Int).map { $0 <= lastStep } ?? true
         }
-        try Data(kept.map { $0 + "\n" }.joined().utf8).write(to: url, options: .atomic)
+        try Files.write(Array(kept.map { $0 + "\n" }.joined().utf8), to: url.path)
     }
 }

@@ -46,10 +46,16 @@ public final class TrainingModels {
     /// The name of the first parameter or buffer holding a NaN or an infinity, if any.
     public var firstNonFiniteEntry: String? {
         for (prefix, module) in [("generator", generator as Module), ("critic", critic)] {
-            for (name, value) in module.stateDict {
-                guard case .tensor(let tensor) = value else { continue }
-                if tensor.storage.buffer.contains(where: { !$0.isFinite }) { return "\(prefix).\(name)" }
-            }
+            if let name = Self.firstNonFiniteEntry(of: module) { return "\(prefix).\(name)" }
+        }
+        return nil
+    }
+
+    /// The name of `module`'s first parameter or buffer holding a NaN or an infinity, if any.
+    static func firstNonFiniteEntry(of module: Module) -> String? {
+        for (name, value) in module.stateDict {
+            guard case .tensor(let tensor) = value else { continue }
+            if tensor.storage.buffer.contains(where: { !$0.isFinite }) { return name }
         }
         return nil
     }

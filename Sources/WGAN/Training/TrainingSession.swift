@@ -17,7 +17,8 @@ public enum TrainingSession {
         }
     }
 
-    /// A new run with the settings of `options`, in `out` (missing or empty) or `runs/<timestamp>`.
+    /// A new run with the settings of `options`, in `out` (missing, empty, or a start that stopped before
+    /// its first checkpoint) or `runs/<timestamp>`.
     /// Writes `config.json` and a checkpoint of the initial state.
     public static func start(options: TrainingOptions, out: URL?, runsFolder: URL = URL(fileURLWithPath: "runs"),
                              console: Console) throws -> Trainer {
@@ -55,6 +56,10 @@ public enum TrainingSession {
         let models = try TrainingModels(config: config, imageShape: data.imageShape, using: &shapeOnly)
         let saved = try TrainingStateFile.restore(models, from: file, path: path)
         try check(saved.progress, fits: data, config: config, path: path)
+        if let trainedOn = saved.pixelChecksum, trainedOn != data.pixelChecksum {
+            throw TrainingError.checkpoint(path: path, problem: "the run trained on other images than those now in "
+                                           + "\(data.directory.path) (their SHA-256 differs); resume with the same data")
+        }
 
         let record = RunRecord(settings: config, data: data, blas: blas, started: Date())
         try record.resumed(from: RunRecord.read(from: run.configURL), at: Date()).write(to: run.configURL)

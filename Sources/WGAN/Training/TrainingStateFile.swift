@@ -6,8 +6,8 @@ import WGANOptim
 /// `checkpoints/training_state.safetensors`: everything a resumed run needs — both models, both
 /// optimizers' moments and step counts, the progress through the run (epoch, step, position in
 /// the epoch and the epoch's permutation, the epoch's running sums), every random generator's
-/// state (UInt64 words stored as I64 bit patterns), the fixed noise, and the settings as JSON in
-/// the `__metadata__` entry `config`.
+/// state (UInt64 words stored as I64 bit patterns), the fixed noise, the settings as JSON in
+/// the `__metadata__` entry `config`, and the training images' SHA-256 in `data_sha256`.
 public enum TrainingStateFile {
     public static let format = "wgan-training-state"
     public static let formatVersion = "1"
@@ -17,14 +17,16 @@ public enum TrainingStateFile {
         public let config: TrainingConfig
         public let progress: TrainingProgress
         public let fixedNoise: Tensor
+        /// The SHA-256 of the pixels the run trained on; nil in files written before it was kept.
+        public let pixelChecksum: String?
     }
 
     /// The file's contents for the current state of a run. The models' entries refer to their
     /// tensors (see `ModelStateFile.add`), so write it before the next step.
     static func contents(config: TrainingConfig, models: TrainingModels, progress: TrainingProgress,
-                                fixedNoise: Tensor) throws -> SafeTensors {
-        var file = SafeTensors(metadata: ["format": format, "format_version": formatVersion,
-                                          "config": config.jsonString(), "wgan_version": WGANVersion.current])
+                         fixedNoise: Tensor, pixelChecksum: String) throws -> SafeTensors {
+        var file = SafeTensors(metadata: ["format": format, "format_version": formatVersion, "config": config.jsonString(),
+                                          "wgan_version": WGANVersion.current, "data_sha256": pixelChecksum])
         try ModelStateFile.add(models.generator, to: &file, prefix: "generator.")
         try ModelStateFile.add(models.critic, to: &file, prefix: "critic.")
         for (prefix, optimizer) in optimizers(of: models) {
@@ -88,7 +90,8 @@ public enum TrainingStateFile {
             guard noiseShape.count == 2, noiseShape[1] == config.latentDimension else {
                 throw TrainingError.checkpoint(path: path, problem: "fixed_noise has shape \(noiseShape), expected [N, \(config.latentDimension)]")
             }
-            return Contents(config: config, progress: progress, fixedNoise: Tensor(try file.floats("fixed_noise"), shape: noiseShape))
+            return Contents(config: config, progress: progress, fixedNoise: Tensor(try file.floats("fixed_noise"), shape: noiseShape),
+                            pixelChecksum: file.metadata["data_sha256"])
         } catch let error as TrainingError {
             throw error
         } catch {

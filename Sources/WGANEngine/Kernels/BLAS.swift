@@ -12,8 +12,9 @@ public enum BLAS {
     /// The kernel in use, as OpenBLAS names it ("SkylakeX", "Haswell", "Prescott", …).
     public static var coreName: String { String(cString: wgan_blas_corename()) }
 
-    /// How the kernel was chosen: "environment" (the user's OPENBLAS_CORETYPE), "cpu" (chosen
-    /// here from CPUID) or "library" (OpenBLAS's own detection).
+    /// How the kernel was chosen: "environment" (the user's OPENBLAS_CORETYPE), "environment-ignored"
+    /// (set, but OpenBLAS chose another kernel), "cpu" (chosen here from CPUID) or "library"
+    /// (OpenBLAS's own detection).
     public static var selection: String { String(cString: wgan_blas_selection()) }
 
     /// The kernel the CPU supports best, by CPUID, or nil where none of the known ones applies.
@@ -21,7 +22,10 @@ public enum BLAS {
 
     /// A one-line description for logs: "OpenBLAS SkylakeX (chosen for this CPU), 2 threads".
     public static var summary: String {
-        let how = ["environment": "from OPENBLAS_CORETYPE", "cpu": "chosen for this CPU", "library": "OpenBLAS's own detection"][selection] ?? selection
+        let requested = String(cString: wgan_blas_requested_coretype())
+        let how = ["environment": "from OPENBLAS_CORETYPE", "cpu": "chosen for this CPU", "library": "OpenBLAS's own detection",
+                   "environment-ignored": "OpenBLAS ignored OPENBLAS_CORETYPE=\(requested) and chose by its own detection"][selection]
+            ?? selection
         let threads = Parallel.threads
         return "OpenBLAS \(coreName) (\(how)), \(threads) thread\(threads == 1 ? "" : "s")"
     }
