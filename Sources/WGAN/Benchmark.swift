@@ -1,65 +1,84 @@
 import Dispatch
 import WGANEngine
 import WGANModels
-import WGANNN
-import WGANOptim
 
-/// Times the seed's full training step (critic step with the penalty, then generator step) on
-/// data held in memory, and relates it to the time the step's matrix products alone take.
-public struct SeedBenchmark {
+/// Times training iterations (`--n-critic` critic steps with the penalty, then a generator step)
+/// of a model pair on data held in memory, and relates them to the time the iteration's matrix
+/// products alone take. The models, optimizers and step are built exactly as a training run
+/// builds them from a preset (`seed` for the seed's model, `paper-mnist` for mnist-dcgan).
+public struct TrainingBenchmark {
     public struct Result: Sendable {
+        public let model: ModelArchitecture
         public let batch: Int
+        public let criticSteps: Int
         public let threads: Int
-        public let steps: Int
-        public let msPerStep: Double
-        public let gflopPerStep: Double
-        /// The step's products timed on their own, back to back: the floor of the step's time.
+        public let iterations: Int
+        public let msPerIteration: Double
+        public let gflopPerIteration: Double
+        /// The iteration's products timed on their own, back to back: the floor of its time.
         public let floorMs: Double
         public let blasCore: String
-        public var stepsPerSecond: Double { 1000 / msPerStep }
-        public var achievedGflops: Double { gflopPerStep / (msPerStep / 1000) }
-        public var sgemmGflops: Double { gflopPerStep / (floorMs / 1000) }
-        public var ratioToFloor: Double { msPerStep / floorMs }
+        public var iterationsPerSecond: Double { 1000 / msPerIteration }
+        public var achievedGflops: Double { gflopPerIteration / (msPerIteration / 1000) }
+        public var sgemmGflops: Double { gflopPerIteration / (floorMs / 1000) }
+        public var ratioToFloor: Double { msPerIteration / floorMs }
     }
 
-    public var batch = 64
-    public var steps = 200
+    public var model = ModelArchitecture.seed
+    /// Images per batch; nil: the model's preset's (64 for seed, 50 for mnist-dcgan).
+    public var batch: Int?
+    /// The convolutional models' width.
+    public var width = 64
+    public var iterations = 200
     public var warmup = 20
     public var threads = 2
     public var seed: UInt64 = 0
-    public var penaltyNorm: PenaltyNorm = .sample
 
     public init() {}
 
+    /// The settings a training run of this model starts from.
+    public var config: TrainingConfig {
+        var config = (model == .seed ? TrainingPreset.seed : TrainingPreset.paperMNIST).config
+        config.model = model.rawValue
+        config.latentDimension = model.defaultLatentDimension
+        if let batch { config.batchSize = batch }
+        config.width = width
+        config.threads = threads
+        config.seed = seed
+        return config
+    }
+
     public func run() throws -> Result {
-        let models = [SeedGenerator.size(latentDimension: 100, pixels: 784), SeedCritic.size(pixels: 784)]
-        try MemoryBudget.require(floats: ModelSize.trainingFloats(models, batch: batch),
-                                 for: "a benchmark with --batch-size \(batch)", remedy: "use a smaller --batch-size")
+        let config = config
+        let imageShape = [1, 28, 28]
+        try MemoryBudget.require(floats: ModelSize.trainingFloats(config.modelSpec(imageShape: imageShape).sizes, batch: config.batchSize),
+                                 for: "a benchmark with --batch-size \(config.batchSize)", remedy: "use a smaller --batch-size")
         try BLAS.load()
         Parallel.threads = threads
         var rng = RandomGenerator(seed: seed)
-        let generator = SeedGenerator(using: &rng), critic = SeedCritic(using: &rng)
-        let step = WGANGPStep(
-            generator: generator, critic: critic,
-            generatorOptimizer: Adam(parameters: generator.parameters, learningRate: 1e-3),
-            criticOptimizer: Adam(parameters: critic.parameters, learningRate: 4e-3),
-            lambda: 10, penaltyNorm: penaltyNorm)
-        // Synthetic images in [-1, 1]: the step's cost does not depend on the pixels.
-        let real = Tensor.uniform([batch, 1, 28, 28], low: -1, high: 1, using: &rng)
-        func oneStep() {
-            let z = Tensor.randn([batch, generator.latentDimension], using: &rng)
-            let alpha = Tensor.uniform([batch, 1], using: &rng)
-            step.criticStep(real: real, z: z, alpha: alpha)
-            step.generatorStep(z: z)
+        let models = try TrainingModels(config: config, imageShape: imageShape, using: &rng)
+        let n = config.batchSize
+        // Synthetic images: the step's cost does not depend on the pixels.
+        let real = Tensor.uniform([n] + imageShape, low: 0, high: 1, using: &rng)
+        func oneIteration() {
+            var z: Tensor!
+            for _ in 0..<config.criticSteps {
+                z = Tensor.randn([n, config.latentDimension], using: &rng)
+                models.step.criticStep(real: real, z: z, alpha: Tensor.uniform([n, 1], using: &rng))
+            }
+            // As in training: one critic step reuses its z (the seed), several draw a fresh one.
+            if config.criticSteps > 1 { z = Tensor.randn([n, config.latentDimension], using: &rng) }
+            models.step.generatorStep(z: z)
         }
-        for _ in 0..<warmup { oneStep() }
-        let products = BLAS.recordingProducts { oneStep() }
+        for _ in 0..<warmup { oneIteration() }
+        let products = BLAS.recordingProducts { oneIteration() }
         let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<steps { oneStep() }
+        for _ in 0..<iterations { oneIteration() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let floor = BLAS.timeProducts(products, repetitions: max(10, steps / 4))
-        return Result(batch: batch, threads: threads, steps: steps, msPerStep: seconds * 1000 / Double(steps),
-                      gflopPerStep: products.reduce(0) { $0 + $1.flops } / 1e9, floorMs: floor * 1000,
+        let floor = BLAS.timeProducts(products, repetitions: max(3, min(iterations / 4, 50)))
+        return Result(model: model, batch: n, criticSteps: config.criticSteps, threads: threads, iterations: iterations,
+                      msPerIteration: seconds * 1000 / Double(iterations),
+                      gflopPerIteration: products.reduce(0) { $0 + $1.flops } / 1e9, floorMs: floor * 1000,
                       blasCore: BLAS.coreName)
     }
 }

@@ -1,22 +1,32 @@
 import ArgumentParser
 import Foundation
 import WGAN
+import WGANModels
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the seed's training step and compare it with its matrix products alone (the floor).",
+        abstract: "Time training iterations and compare them with their matrix products alone (the floor).",
         discussion: """
-            With --json the last line is one JSON object with the keys steps_per_s, ms_per_step, \
-            gflop_per_step, gflops, floor_ms, batch, threads, blas_core and peak_rss_mb (and a few more).
+            An iteration is what a training run repeats: --n-critic critic steps with the gradient \
+            penalty, then a generator step (for seed, one of each: the seed's step; for mnist-dcgan, five \
+            critic steps, as paper-mnist trains). Models, optimizers and settings are those of the \
+            model's preset. With --json the last line is one JSON object with the keys ms_per_iteration, \
+            iterations_per_s, gflop_per_iteration, gflops, floor_ms, ratio_to_floor, batch, threads, \
+            blas_core and peak_rss_mb (and ms_per_step, steps_per_s, gflop_per_step as the same figures).
             """)
 
-    @Option(parsing: .unconditional, help: "Images per step.")
-    var batchSize = 64
-    @Option(parsing: .unconditional, help: "Timed steps.")
-    var steps = 200
-    @Option(parsing: .unconditional, help: "Untimed steps first.")
-    var warmup = 20
+    @Option(help: "Model: seed or mnist-dcgan.")
+    var model = ModelArchitecture.seed.rawValue
+    @Option(parsing: .unconditional, help: "Images per batch (default: seed 64, mnist-dcgan 50).")
+    var batchSize: Int?
+    @Option(parsing: .unconditional, help: "Width of the convolutional models (default 64).")
+    var dim = 64
+    @Option(name: [.customLong("iterations"), .customLong("steps")], parsing: .unconditional,
+            help: "Timed iterations (default: seed 200, mnist-dcgan 3).")
+    var iterations: Int?
+    @Option(parsing: .unconditional, help: "Untimed iterations first (default: seed 20, mnist-dcgan 1).")
+    var warmup: Int?
     @Option(parsing: .unconditional, help: "Threads for matrix products and parallel work (default: the machine's core count).")
     var threads = TrainingConfig.defaultThreads
     @Flag(help: "End with one line of JSON.")
@@ -24,14 +34,21 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            for (flag, value, least) in [("--batch-size", batchSize, 2), ("--steps", steps, 1), ("--warmup", warmup, 0), ("--threads", threads, 1)]
-            where value < least {
+            guard let architecture = ModelArchitecture.named(model) else {
+                throw TrainingError.invalidSetting("unknown --model '\(model)' (expected \(ModelArchitecture.names))")
+            }
+            let seed = architecture == .seed
+            let chosen = [("--batch-size", batchSize ?? 2, 2), ("--iterations", iterations ?? 1, 1), ("--warmup", warmup ?? 0, 0),
+                          ("--threads", threads, 1), ("--dim", dim, 1)]
+            for (flag, value, least) in chosen where value < least {
                 throw TrainingError.invalidSetting("\(flag) must be at least \(least), got \(value)")
             }
-            var benchmark = SeedBenchmark()
+            var benchmark = TrainingBenchmark()
+            benchmark.model = architecture
             benchmark.batch = batchSize
-            benchmark.steps = steps
-            benchmark.warmup = warmup
+            benchmark.width = dim
+            benchmark.iterations = iterations ?? (seed ? 200 : 3)
+            benchmark.warmup = warmup ?? (seed ? 20 : 1)
             benchmark.threads = threads
             let report = BenchmarkReport(try benchmark.run(), peakRSSMegabytes: ProcessMemory.peakResidentMegabytes())
             report.lines.forEach(printLine)

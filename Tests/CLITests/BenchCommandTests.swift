@@ -7,16 +7,20 @@ final class BenchCommandTests: XCTestCase {
         let result = try wgan(["bench", "--batch-size", "16", "--steps", "3", "--warmup", "1", "--threads", "1", "--json"], in: folder)
         XCTAssertEqual(result.status, 0, result.standardError)
         let lines = result.standardOutput.split(separator: "\n")
-        XCTAssertTrue(lines.contains { $0.contains("ms per step") && $0.contains("steps/s") }, result.standardOutput)
-        XCTAssertTrue(lines.contains { $0.contains("GFLOP per step") && $0.contains("GFLOP/s achieved") })
-        XCTAssertTrue(lines.contains { $0.contains("sgemm on the step's shapes") && $0.contains("floor") })
+        XCTAssertTrue(lines.contains { $0.contains("ms per iteration") && $0.contains("iterations/s") }, result.standardOutput)
+        XCTAssertTrue(lines.contains { $0.contains("GFLOP per iteration") && $0.contains("GFLOP/s achieved") })
+        XCTAssertTrue(lines.contains { $0.contains("sgemm on the iteration's shapes") && $0.contains("floor") })
         XCTAssertTrue(lines.contains { $0.contains("peak RSS") && $0.contains("MB") })
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(lines.last).utf8)) as? [String: Any])
-        for key in ["steps_per_s", "ms_per_step", "gflop_per_step", "gflops", "floor_ms", "peak_rss_mb"] {
+        for key in ["iterations_per_s", "ms_per_iteration", "gflop_per_iteration", "steps_per_s", "ms_per_step", "gflop_per_step",
+                    "gflops", "floor_ms", "peak_rss_mb"] {
             XCTAssertGreaterThan(try XCTUnwrap(json[key] as? Double, key), 0, key)
         }
         XCTAssertEqual(json["batch"] as? Int, 16)
         XCTAssertEqual(json["threads"] as? Int, 1)
+        XCTAssertEqual(json["model"] as? String, "seed")
+        XCTAssertEqual(json["critic_steps"] as? Int, 1)
+        XCTAssertEqual(json["ms_per_step"] as? Double, json["ms_per_iteration"] as? Double, "the seed's iteration is its step")
         XCTAssertFalse(try XCTUnwrap(json["blas_core"] as? String).isEmpty)
         let flops = try XCTUnwrap(json["gflop_per_step"] as? Double), ms = try XCTUnwrap(json["ms_per_step"] as? Double)
         XCTAssertEqual(try XCTUnwrap(json["gflops"] as? Double), flops / (ms / 1000), accuracy: 1e-6 * flops / (ms / 1000))

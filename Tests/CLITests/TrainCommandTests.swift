@@ -157,7 +157,7 @@ final class TrainCommandTests: XCTestCase {
         try Data([0x1f, 0x8b, 0x08, 0x00, 0x00]).write(to: damaged.appendingPathComponent("train-labels-idx1-ubyte.gz"))
         try Data().write(to: damaged.appendingPathComponent("train-images-idx3-ubyte"))
         try assertOneLineError(["train", "--data-dir", "damaged"], in: folder, "train-labels-idx1-ubyte.gz: truncated gzip stream")
-        try assertOneLineError(["bench", "--steps", "0"], in: folder, "--steps must be at least 1, got 0")
+        try assertOneLineError(["bench", "--steps", "0"], in: folder, "--iterations must be at least 1, got 0")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["damaged"],
                        "no run folder was created")
     }
