@@ -5,12 +5,29 @@ public final class Linear: Module {
     public let weight: Tensor
     public let bias: Tensor?
 
-    /// PyTorch's default initialisation: W from kaiming_uniform(a = √5), which is uniform in
-    /// ±1/√fan_in, and b uniform in ±1/√fan_in.
-    public init(_ inFeatures: Int, _ outFeatures: Int, bias hasBias: Bool = true, using rng: inout RandomGenerator) {
-        let bound = inFeatures > 0 ? 1 / Float(inFeatures).squareRoot() : 0
-        let w = Tensor.uniform([outFeatures, inFeatures], low: -bound, high: bound, using: &rng)
-        let b = hasBias ? Tensor.uniform([outFeatures], low: -bound, high: bound, using: &rng) : nil
+    /// How the parameters start.
+    public enum Initialization: Sendable {
+        /// PyTorch's default: W from kaiming_uniform(a = √5), which is uniform in ±1/√fan_in, and
+        /// b uniform in ±1/√fan_in.
+        case pytorch
+        /// The official WGAN-GP code's (tflib `Linear` with no initialization named): W uniform
+        /// with standard deviation √(2/(fan_in + fan_out)) (Glorot & Bengio), b zero.
+        case glorotUniform
+    }
+
+    public init(_ inFeatures: Int, _ outFeatures: Int, bias hasBias: Bool = true, initialization: Initialization = .pytorch,
+                using rng: inout RandomGenerator) {
+        let w: Tensor, b: Tensor?
+        switch initialization {
+        case .pytorch:
+            let bound = inFeatures > 0 ? 1 / Float(inFeatures).squareRoot() : 0
+            w = Tensor.uniform([outFeatures, inFeatures], low: -bound, high: bound, using: &rng)
+            b = hasBias ? Tensor.uniform([outFeatures], low: -bound, high: bound, using: &rng) : nil
+        case .glorotUniform:
+            let bound = (6 / Float(inFeatures + outFeatures)).squareRoot()
+            w = Tensor.uniform([outFeatures, inFeatures], low: -bound, high: bound, using: &rng)
+            b = hasBias ? Tensor.zeros([outFeatures]) : nil
+        }
         weight = w.requiringGrad()
         bias = b?.requiringGrad()
         super.init()

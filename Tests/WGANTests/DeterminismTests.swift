@@ -17,7 +17,7 @@ final class DeterminismTests: XCTestCase {
         Parallel.threads = threads
         var rng = RandomGenerator(seed: 3)
         let generator = SeedGenerator(using: &rng), critic = SeedCritic(using: &rng)
-        let step = WGANGPStep(generator: generator, critic: critic,
+        let step = try WGANGPStep(generator: generator, critic: critic,
                               generatorOptimizer: Adam(parameters: generator.parameters, learningRate: 1e-3),
                               criticOptimizer: Adam(parameters: critic.parameters, learningRate: 4e-3))
         let real = Tensor.uniform([24, 1, 28, 28], low: -1, high: 1, using: &rng)

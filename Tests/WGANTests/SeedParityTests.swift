@@ -12,24 +12,10 @@ import XCTest
 /// values), each within the bound `seed_steps_tolerances.json` gives for it. Every key of the
 /// tolerance file is checked.
 final class SeedParityTests: XCTestCase {
-    private static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/fixtures").standardizedFileURL
-
-    private var fixture: SafeTensors!
-    private var tolerances: [String: [String: Any]] = [:]
-    private var checked: Set<String> = []
+    private var fixture: PyTorchFixture!
 
     override func setUpWithError() throws {
-        let weights = Self.fixtures.appendingPathComponent("seed_steps.safetensors")
-        let bounds = Self.fixtures.appendingPathComponent("seed_steps_tolerances.json")
-        guard FileManager.default.fileExists(atPath: weights.path), FileManager.default.fileExists(atPath: bounds.path) else {
-            XCTFail("PyTorch fixtures not found at \(Self.fixtures.path): the shared/ folder must sit beside the package")
-            throw XCTSkip("fixtures missing")
-        }
-        fixture = try SafeTensors(contentsOf: weights)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: bounds)) as? [String: Any]
-        tolerances = try XCTUnwrap(json?["tolerances"] as? [String: [String: Any]])
+        fixture = try PyTorchFixture("seed_steps")
     }
 
     func testBothPenaltyVariantsMatchPyTorch() throws {
@@ -49,9 +35,7 @@ final class SeedParityTests: XCTestCase {
     }
 
     private func assertEveryToleranceChecked() {
-        let unchecked = Set(tolerances.keys).subtracting(checked)
-        XCTAssertTrue(unchecked.isEmpty, "tolerance keys not checked: \(unchecked.sorted())")
-        XCTAssertEqual(checked.count, tolerances.count)
+        fixture.assertEveryToleranceChecked()
     }
 
     private func runTwoSteps(variant: String, norm: PenaltyNorm) throws {
@@ -59,7 +43,7 @@ final class SeedParityTests: XCTestCase {
         let generator = SeedGenerator(using: &rng), critic = SeedCritic(using: &rng)
         try generator.loadStateDict(loaded(prefix: "init.G."))
         try critic.loadStateDict(loaded(prefix: "init.D."))
-        let step = WGANGPStep(
+        let step = try WGANGPStep(
             generator: generator, critic: critic,
             generatorOptimizer: Adam(parameters: generator.parameters, learningRate: 1e-3),
             criticOptimizer: Adam(parameters: critic.parameters, learningRate: 4e-3),
@@ -102,47 +86,8 @@ final class SeedParityTests: XCTestCase {
         try check("flat.eval_samples", withoutGrad { generator(try! tensor("step0.z").rows(0..<16)) })
     }
 
-    // MARK: - Fixture access
-
-    private func tensor(_ name: String) throws -> Tensor {
-        Tensor(try fixture.doubles(name).map(Float.init), shape: try fixture.shape(of: name))
-    }
-
-    private func loaded(prefix: String) throws -> [String: LoadedValue] {
-        var values: [String: LoadedValue] = [:]
-        for name in fixture.names where name.hasPrefix(prefix) {
-            let key = String(name.dropFirst(prefix.count))
-            if try fixture.dtype(of: name) == .i64 {
-                values[key] = .integer(try fixture.int64s(name)[0])
-            } else {
-                values[key] = .floats(try fixture.floats(name), shape: try fixture.shape(of: name))
-            }
-        }
-        return values
-    }
-
-    private func check(_ key: String, _ actual: Tensor, file: StaticString = #filePath, line: UInt = #line) throws {
-        try check(key, actual.scalars, file: file, line: line)
-    }
-
-    /// Compares with the float64 value under the key's own measure.
-    private func check(_ key: String, _ actual: [Float], file: StaticString = #filePath, line: UInt = #line) throws {
-        let bound = try XCTUnwrap(tolerances[key], "no tolerance for \(key)", file: file, line: line)
-        let expected = try fixture.dtype(of: key) == .i64 ? fixture.int64s(key).map(Double.init) : fixture.doubles(key)
-        XCTAssertEqual(actual.count, expected.count, "\(key): element count", file: file, line: line)
-        checked.insert(key)
-        if let rel = bound["rel"] as? Double {
-            var diff = 0.0, norm = 0.0
-            for (a, b) in zip(actual, expected) { diff += (Double(a) - b) * (Double(a) - b); norm += b * b }
-            let error = diff.squareRoot() / max(norm.squareRoot(), 1e-300)
-            XCTAssertLessThanOrEqual(error, rel, "\(key): relative error \(error) > \(rel)", file: file, line: line)
-        } else if let abs = bound["abs"] as? Double {
-            let worst = actual.map { Double(Swift.abs($0)) }.max() ?? 0
-            XCTAssertLessThanOrEqual(worst, abs, "\(key): max |a| = \(worst) > \(abs)", file: file, line: line)
-        } else if bound["exact"] as? Bool == true {
-            XCTAssertEqual(actual.map(Double.init), expected, "\(key): not exactly equal", file: file, line: line)
-        } else {
-            XCTFail("\(key): unknown tolerance \(bound)", file: file, line: line)
-        }
-    }
+    private func tensor(_ name: String) throws -> Tensor { try fixture.tensor(name) }
+    private func loaded(prefix: String) throws -> [String: LoadedValue] { try fixture.stateDict(prefix: prefix) }
+    private func check(_ key: String, _ actual: Tensor, line: UInt = #line) throws { try fixture.check(key, actual, line: line) }
+    private func check(_ key: String, _ actual: [Float], line: UInt = #line) throws { try fixture.check(key, actual, line: line) }
 }

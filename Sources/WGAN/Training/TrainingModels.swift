@@ -25,8 +25,13 @@ public final class TrainingModels {
         let betas = (Float(config.beta1), Float(config.beta2))
         generatorOptimizer = Adam(parameters: generator.parameters, learningRate: Float(config.generatorLearningRate), betas: betas)
         criticOptimizer = Adam(parameters: critic.parameters, learningRate: Float(config.criticLearningRate), betas: betas)
-        step = WGANGPStep(generator: generator, critic: critic, generatorOptimizer: generatorOptimizer,
-                          criticOptimizer: criticOptimizer, lambda: Float(config.lambda), penaltyNorm: config.penalty)
+        do {
+            step = try WGANGPStep(generator: generator, critic: critic, generatorOptimizer: generatorOptimizer,
+                                  criticOptimizer: criticOptimizer, lambda: Float(config.lambda), penaltyNorm: config.penalty,
+                                  interpolation: spec.interpolation)
+        } catch {
+            throw .invalidSetting("--model \(spec.architecture.rawValue): \(error.description)")
+        }
     }
 
     private static func check(_ spec: ModelSpec) throws(TrainingError) {

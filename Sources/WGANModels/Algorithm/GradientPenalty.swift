@@ -11,7 +11,17 @@ public enum PenaltyNorm: String, CaseIterable, Sendable {
     case pixel
 }
 
-/// The WGAN-GP penalty at the interpolates x̂ = α·real + (1 − α)·fake, α per sample.
+/// How the interpolates between a real and a fake sample are written, α being drawn per sample
+/// uniformly in [0, 1]. Both give the same distribution of points; they differ in which end α
+/// weighs, so a step reproduces a reference only with the reference's form.
+public enum InterpolationForm: String, Sendable {
+    /// x̂ = α·real + (1 − α)·fake: the seed script's.
+    case seed
+    /// x̂ = real + α·(fake − real): the official WGAN-GP code's.
+    case official
+}
+
+/// The WGAN-GP penalty at the interpolates x̂ between real and fake samples, α per sample.
 ///
 /// The input gradient is taken with `createGraph`, so the penalty can be differentiated with
 /// respect to the critic's weights (double backward).
@@ -21,10 +31,13 @@ public struct GradientPenalty {
     public init(norm: PenaltyNorm) { self.norm = norm }
 
     /// The interpolates for `alpha` of shape [N, 1].
-    public static func interpolates(real: Tensor, fake: Tensor, alpha: Tensor) -> Tensor {
+    public static func interpolates(real: Tensor, fake: Tensor, alpha: Tensor, form: InterpolationForm = .seed) -> Tensor {
         let n = real.shape[0]
         let a = alpha.reshaped([n] + Array(repeating: 1, count: real.rank - 1))
-        return a * real + (1 - a) * fake
+        switch form {
+        case .seed: return a * real + (1 - a) * fake
+        case .official: return real + a * (fake - real)
+        }
     }
 
     /// Returns the penalty and the input gradient ∂ΣD(x̂)/∂x̂ (with the interpolates' shape).
@@ -43,7 +56,8 @@ public struct GradientPenalty {
 
 /// A critic whose first layer is linear in its input (a linear or convolutional layer). Its
 /// first product on the interpolates α·real + (1 − α)·fake is then α·(real's) + (1 − α)·(fake's),
-/// so a training step that scores real and fake anyway gets the interpolates' for free.
+/// so a training step that scores real and fake anyway gets the interpolates' for free (used
+/// with the seed's interpolation form, whose rounding it reproduces).
 public protocol LinearInputCritic: Module {
     /// The first layer's linear map of `x` (without its bias), as a constant.
     func inputProduct(_ x: Tensor) -> Tensor

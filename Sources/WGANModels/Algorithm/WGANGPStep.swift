@@ -20,10 +20,20 @@ public struct CriticStepResult {
     }
 }
 
-/// The seed's training step: a critic update with the gradient penalty, then a generator
-/// update, with the same losses as the paper's Algorithm 1:
+/// Why a critic cannot be trained with the gradient penalty.
+public struct CriticRefusal: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
+/// Algorithm 1 of the paper: a critic update with the gradient penalty, and a generator update,
+/// with the losses
 ///
-///     L_D = −mean D(real) + mean D(fake) + λ·GP,    L_G = −mean D(G(z))
+///     L_D = mean D(fake) − mean D(real) + λ·GP,    L_G = −mean D(G(z))
+///
+/// `criticStep` is the fast path (real and fake scored as one batch, the critic's first product
+/// reused for the interpolates where the critic allows, the two parts of the loss differentiated
+/// side by side); `plainCriticStep` is the same update written plainly, one loss and one
+/// gradient call: the generic path and the oracle the fast one is tested against.
 public final class WGANGPStep {
     public let generator: Module
     public let critic: Module
@@ -31,13 +41,21 @@ public final class WGANGPStep {
     public let criticOptimizer: Optimizer
     public let lambda: Float
     public let penalty: GradientPenalty
+    public let interpolation: InterpolationForm
     /// The generator's recorded forward pass from the last critic step. The seed's loop runs
     /// G(z) in the critic step and again, with the same z and unchanged parameters, in the
     /// generator step; the second result is the first to the bit, so it is reused.
     private var lastGeneration: (z: Tensor, output: Tensor, training: Bool)?
 
+    /// - Throws: `CriticRefusal` for a critic with BatchNorm: the penalty is defined per sample,
+    ///   and batch statistics make each sample's score depend on the others in its batch.
     public init(generator: Module, critic: Module, generatorOptimizer: Optimizer, criticOptimizer: Optimizer,
-                lambda: Float = 10, penaltyNorm: PenaltyNorm = .sample) {
+                lambda: Float = 10, penaltyNorm: PenaltyNorm = .sample, interpolation: InterpolationForm = .seed) throws(CriticRefusal) {
+        if critic.modules.contains(where: { $0 is BatchNorm1d }) {
+            throw CriticRefusal(description: "the critic has BatchNorm, which the gradient penalty cannot train: the penalty is "
+                                + "defined per sample, and batch statistics make each sample's score depend on the rest of its batch")
+        }
+        self.interpolation = interpolation
         self.generator = generator
         self.critic = critic
         self.generatorOptimizer = generatorOptimizer
@@ -54,7 +72,7 @@ public final class WGANGPStep {
         let generated = generator(z)
         lastGeneration = (z, generated, generator.isTraining)
         let fake = generated.detached()
-        let interpolates = GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha)
+        let interpolates = GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha, form: interpolation)
         let n = real.shape[0]
         let parameters = criticOptimizer.parameters
         // Real and fake go through the critic as one batch: one larger product per layer (the
@@ -64,7 +82,10 @@ public final class WGANGPStep {
         if let critic = critic as? LinearInputCritic {
             let product = critic.inputProduct(batch)
             let a = alpha.reshaped([n, 1])
-            let interpolatedProduct = withoutGrad { a * product.rows(0..<n) + (1 - a) * product.rows(n..<(2 * n)) }
+            let (realProduct, fakeProduct) = (product.rows(0..<n), product.rows(n..<(2 * n)))
+            let interpolatedProduct = withoutGrad {
+                interpolation == .seed ? a * realProduct + (1 - a) * fakeProduct : realProduct + a * (fakeProduct - realProduct)
+            }
             scoreBatch = { critic.forward(batch, inputProduct: product) }
             scoreInterpolates = { critic.forward($0, inputProduct: interpolatedProduct) }
         } else {
@@ -94,6 +115,26 @@ public final class WGANGPStep {
         return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
                                 inputGradient: inputGradient.detached(), penalty: gp.item, loss: loss,
                                 criticGradientParts: gradientParts)
+    }
+
+    /// The same update as `criticStep`, written plainly: G(z), the interpolates, one loss
+    /// mean D(fake) − mean D(real) + λ·GP and one gradient call for every critic parameter.
+    /// Its gradients come back as one part each.
+    @discardableResult
+    public func plainCriticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult {
+        let generated = generator(z)
+        lastGeneration = (z, generated, generator.isTraining)
+        let fake = generated.detached()
+        let interpolates = GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha, form: interpolation)
+        let (criticReal, criticFake) = (critic(real), critic(fake))
+        let (gp, inputGradient) = penalty(critic: critic.callAsFunction, interpolates: interpolates)
+        let loss = criticFake.mean() - criticReal.mean() + gp * lambda
+        let grads = gradients(of: loss, withRespectTo: criticOptimizer.parameters)
+        criticOptimizer.zeroGrad()
+        criticOptimizer.step(gradientParts: grads.map { [$0] })
+        return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
+                                inputGradient: inputGradient.detached(), penalty: gp.item, loss: loss.item,
+                                criticGradientParts: grads.map { [$0] })
     }
 
     /// One generator update on latent batch `z`; returns the generator loss.

@@ -94,7 +94,7 @@ extension ModelSpec {
     public func makeGenerator(using rng: inout RandomGenerator) -> any ImageGenerator {
         switch architecture {
         case .seed: SeedGenerator(latentDimension: latentDimension, imageShape: imageShape, using: &rng)
-        case .mnistDCGAN: preconditionFailure("TODO")
+        case .mnistDCGAN: MNISTDCGANGenerator(width: width, latentDimension: latentDimension, using: &rng)
         }
     }
 
@@ -102,7 +102,7 @@ extension ModelSpec {
     public func makeCritic(using rng: inout RandomGenerator) -> Module {
         switch architecture {
         case .seed: SeedCritic(inputSize: imageShape.reduce(1, *), using: &rng)
-        case .mnistDCGAN: preconditionFailure("TODO")
+        case .mnistDCGAN: MNISTDCGANCritic(width: width, using: &rng)
         }
     }
 
@@ -112,7 +112,12 @@ extension ModelSpec {
         switch architecture {
         case .seed:
             return [SeedGenerator.size(latentDimension: latentDimension, pixels: pixels), SeedCritic.size(pixels: pixels)]
-        case .mnistDCGAN: preconditionFailure("TODO")
+        case .mnistDCGAN:
+            return [MNISTDCGANGenerator.size(width: width, latentDimension: latentDimension), MNISTDCGANCritic.size(width: width)]
         }
     }
+
+    /// How the penalty's interpolates are formed: the seed's α·real + (1 − α)·fake, or the
+    /// official code's real + α·(fake − real), for the paper's models.
+    public var interpolation: InterpolationForm { architecture == .seed ? .seed : .official }
 }
