@@ -58,16 +58,6 @@ public enum ModelStateFile {
         return spec
     }
 
-    /// Throws unless `file` (when it names its model) was written for the model `expected`
-    /// describes: a one-line refusal instead of a list of missing weights.
-    public static func requireModel(_ expected: ModelSpec, in file: SafeTensors, role: Role, path: String) throws(TrainingError) {
-        guard let written = try spec(in: file, role: role, path: path), written != expected else { return }
-        if written.architecture != expected.architecture {
-            throw .checkpoint(path: path, problem: "it was written by model '\(written.architecture.rawValue)', not '\(expected.architecture.rawValue)'")
-        }
-        throw .checkpoint(path: path, problem: "its model \(written.jsonString) differs from \(expected.jsonString)")
-    }
-
     /// Loads the entries of `file` under `prefix` into `module` strictly: every entry present,
     /// with its shape and dtype, and none unknown.
     ///
