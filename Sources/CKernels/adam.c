@@ -4,6 +4,8 @@
 // update one of the largest costs of a training step.
 #include "CKernels.h"
 
+#include <stdatomic.h>
+
 
 typedef void (*adam_fn)(float *restrict, const float *restrict, const float *restrict, float *restrict,
                         float *restrict, size_t, float, float, float, float, float);
@@ -37,31 +39,41 @@ ADAM_FUNCTION(adam_avx512, __attribute__((target("avx512f"))))
 ADAM_FUNCTION(adam_avx2, __attribute__((target("avx2"))))
 #endif
 
-static adam_fn choose_adam(const char **isa) {
+/// The kernel for this CPU and its instruction set's name.
+struct adam_choice {
+    adam_fn fn;
+    const char *isa;
+};
+
+static struct adam_choice choose_adam(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) { *isa = "avx512f"; return adam_avx512; }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) { *isa = "avx2"; return adam_avx2; }
+    if (__builtin_cpu_supports("avx512f")) return (struct adam_choice){adam_avx512, "avx512f"};
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return (struct adam_choice){adam_avx2, "avx2"};
 #endif
-    *isa = "baseline";
-    return adam_baseline;
+    return (struct adam_choice){adam_baseline, "baseline"};
 }
 
-static const char *chosen_isa;
-static adam_fn chosen_adam;
+// Chosen at the first call; racing first calls choose the same kernel. The name is stored
+// before the kernel is published (release), so whoever sees the kernel sees its name.
+static const char *_Atomic chosen_isa;
+static _Atomic(adam_fn) chosen_adam;
 
-static void choose(void) {
-    // Racing first calls choose the same function; the pointer store is atomic on x86-64.
-    if (!chosen_adam) chosen_adam = choose_adam(&chosen_isa);
+static adam_fn choose(void) {
+    adam_fn fn = atomic_load_explicit(&chosen_adam, memory_order_acquire);
+    if (fn) return fn;
+    struct adam_choice choice = choose_adam();
+    atomic_store_explicit(&chosen_isa, choice.isa, memory_order_relaxed);
+    atomic_store_explicit(&chosen_adam, choice.fn, memory_order_release);
+    return choice.fn;
 }
 
 void wgan_adam_update(float *p, const float *g, const float *g2, float *m, float *v, size_t count,
                       float beta1, float beta2, float step_size, float correction2_root, float eps) {
-    choose();
-    chosen_adam(p, g, g2, m, v, count, beta1, beta2, step_size, correction2_root, eps);
+    choose()(p, g, g2, m, v, count, beta1, beta2, step_size, correction2_root, eps);
 }
 
 const char *wgan_kernels_isa(void) {
     choose();
-    return chosen_isa;
+    return atomic_load_explicit(&chosen_isa, memory_order_relaxed);
 }

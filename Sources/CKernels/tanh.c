@@ -8,6 +8,7 @@
 #include "CKernels.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -62,16 +63,29 @@ static void tanh_avx2(const float *restrict x, float *restrict y, size_t count) 
 #endif
 
 typedef void (*tanh_fn)(const float *restrict, float *restrict, size_t);
-static tanh_fn chosen_tanh;
+
+// The kernel for this CPU, chosen at the first call. Threads racing that call each choose the
+// same kernel and publish it with one atomic store: none may see a half-made choice (an earlier
+// version stored the baseline kernel first, and a worker that read it then rounded its part of
+// the first tanh differently, so that runs of the same program differed in the last bits).
+static _Atomic(tanh_fn) chosen_tanh;
+
+static tanh_fn choose_tanh(void) {
+#if defined(__x86_64__)
+    const char *isa = wgan_kernels_isa();
+    if (strcmp(isa, "avx512f") == 0) return tanh_avx512;
+    if (strcmp(isa, "avx2") == 0) return tanh_avx2;
+#endif
+    return tanh_baseline;
+}
+
+void wgan_kernels_forget_choice(void) { atomic_store(&chosen_tanh, (tanh_fn)0); }
 
 void wgan_tanh(const float *x, float *y, size_t count) {
-    if (!chosen_tanh) {
-        const char *isa = wgan_kernels_isa();
-        chosen_tanh = tanh_baseline;
-#if defined(__x86_64__)
-        if (strcmp(isa, "avx512f") == 0) chosen_tanh = tanh_avx512;
-        else if (strcmp(isa, "avx2") == 0) chosen_tanh = tanh_avx2;
-#endif
+    tanh_fn chosen = atomic_load_explicit(&chosen_tanh, memory_order_acquire);
+    if (!chosen) {
+        chosen = choose_tanh();
+        atomic_store_explicit(&chosen_tanh, chosen, memory_order_release);
     }
-    chosen_tanh(x, y, count);
+    chosen(x, y, count);
 }

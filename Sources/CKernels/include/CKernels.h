@@ -34,6 +34,10 @@ int wgan_pool_can_nest(void);
 /// For stress tests only: spin this many times between writing a job and publishing it.
 void wgan_pool_set_publish_delay(int spins);
 
+/// For tests only: forget the kernels chosen for this CPU, so that the next calls choose again,
+/// as the first calls of a process do.
+void wgan_kernels_forget_choice(void);
+
 /// The instruction set the kernels above use on this CPU: "avx512f", "avx2" or "baseline".
 const char *wgan_kernels_isa(void);
 
