@@ -69,10 +69,7 @@ public final class WGANGPStep {
     /// as the seed's `G(z).detach()` does).
     @discardableResult
     public func criticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult {
-        let generated = generator(z)
-        lastGeneration = (z, generated, generator.isTraining)
-        let fake = generated.detached()
-        let interpolates = GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha, form: interpolation)
+        let (fake, interpolates) = fakeAndInterpolates(real: real, z: z, alpha: alpha)
         let n = real.shape[0]
         let parameters = criticOptimizer.parameters
         // Real and fake go through the critic as one batch: one larger product per layer (the
@@ -117,15 +114,21 @@ public final class WGANGPStep {
                                 criticGradientParts: gradientParts)
     }
 
+    /// G(z) as a constant (kept for the generator step, which may reuse it) and the interpolates
+    /// between `real` and it.
+    private func fakeAndInterpolates(real: Tensor, z: Tensor, alpha: Tensor) -> (fake: Tensor, interpolates: Tensor) {
+        let generated = generator(z)
+        lastGeneration = (z, generated, generator.isTraining)
+        let fake = generated.detached()
+        return (fake, GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha, form: interpolation))
+    }
+
     /// The same update as `criticStep`, written plainly: G(z), the interpolates, one loss
     /// mean D(fake) − mean D(real) + λ·GP and one gradient call for every critic parameter.
     /// Its gradients come back as one part each.
     @discardableResult
     public func plainCriticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult {
-        let generated = generator(z)
-        lastGeneration = (z, generated, generator.isTraining)
-        let fake = generated.detached()
-        let interpolates = GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha, form: interpolation)
+        let (fake, interpolates) = fakeAndInterpolates(real: real, z: z, alpha: alpha)
         let (criticReal, criticFake) = (critic(real), critic(fake))
         let (gp, inputGradient) = penalty(critic: critic.callAsFunction, interpolates: interpolates)
         let loss = criticFake.mean() - criticReal.mean() + gp * lambda
