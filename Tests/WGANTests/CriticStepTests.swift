@@ -46,6 +46,29 @@ final class CriticStepTests: XCTestCase {
                                           batch: 4)
     }
 
+    /// A critic that does not declare itself per-sample gets the plain step, to the bit.
+    func testACriticThatIsNotPerSampleGetsThePlainStep() throws {
+        final class Wrapped: Module {
+            let inner: Module
+            init(_ inner: Module) { self.inner = inner; super.init(); registerModule("inner", inner) }
+            override func forward(_ x: Tensor) -> Tensor { inner(x) }
+        }
+        func make() throws -> WGANGPStep {
+            var rng = RandomGenerator(seed: 3)
+            let generator = MNISTDCGANGenerator(width: 4, using: &rng), critic = Wrapped(MNISTDCGANCritic(width: 4, using: &rng))
+            return try WGANGPStep(generator: generator, critic: critic,
+                                  generatorOptimizer: Adam(parameters: generator.parameters, learningRate: 1e-4),
+                                  criticOptimizer: Adam(parameters: critic.parameters, learningRate: 1e-4), interpolation: .official)
+        }
+        var rng = RandomGenerator(seed: 4)
+        let real = Tensor.uniform([3, 1, 28, 28], low: 0, high: 1, using: &rng)
+        let z = Tensor.randn([3, 128], using: &rng), alpha = Tensor.uniform([3, 1], using: &rng)
+        let viaCriticStep = try make().criticStep(real: real, z: z, alpha: alpha)
+        let plain = try make().plainCriticStep(real: real, z: z, alpha: alpha)
+        XCTAssertEqual(viaCriticStep.criticGradients.map(\.scalars), plain.criticGradients.map(\.scalars))
+        XCTAssertEqual(viaCriticStep.loss, plain.loss)
+    }
+
     func testACriticWithBatchNormIsRefused() {
         var rng = RandomGenerator(seed: 1)
         let generator = SeedGenerator(using: &rng)

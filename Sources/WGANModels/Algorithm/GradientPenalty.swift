@@ -54,11 +54,18 @@ public struct GradientPenalty {
     }
 }
 
+/// A critic that scores each sample on its own (no batch statistics, nothing shared between the
+/// rows of a batch). Declaring it lets `WGANGPStep.criticStep` take its fast path — real and fake
+/// scored as one batch, the loss's two parts differentiated side by side — which is then checked
+/// against the plain step for every model that declares it (`CriticStepTests`); any other critic
+/// gets the plain step.
+public protocol PerSampleCritic: Module {}
+
 /// A critic whose first layer is linear in its input (a linear or convolutional layer). Its
 /// first product on the interpolates α·real + (1 − α)·fake is then α·(real's) + (1 − α)·(fake's),
 /// so a training step that scores real and fake anyway gets the interpolates' for free (used
 /// with the seed's interpolation form, whose rounding it reproduces).
-public protocol LinearInputCritic: Module {
+public protocol LinearInputCritic: PerSampleCritic {
     /// The first layer's linear map of `x` (without its bias), as a constant.
     func inputProduct(_ x: Tensor) -> Tensor
     /// The critic's output on `x`, given `inputProduct(x)` computed elsewhere; gradients flow to

@@ -64,11 +64,13 @@ public final class WGANGPStep {
         self.penalty = GradientPenalty(norm: penaltyNorm)
     }
 
-    /// One critic update on a real batch, latent batch `z` and per-sample weights `alpha` [N, 1].
+    /// One critic update on a real batch, latent batch `z` and per-sample weights `alpha` [N, 1]:
+    /// the fast path for a `PerSampleCritic`, the plain step for any other critic.
     /// The generator runs in its current mode (training mode updates its BatchNorm statistics,
     /// as the seed's `G(z).detach()` does).
     @discardableResult
     public func criticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult {
+        guard critic is PerSampleCritic else { return plainCriticStep(real: real, z: z, alpha: alpha) }
         let (fake, interpolates) = fakeAndInterpolates(real: real, z: z, alpha: alpha)
         let n = real.shape[0]
         let parameters = criticOptimizer.parameters

@@ -68,7 +68,7 @@ public final class MNISTDCGANGenerator: Module, ImageGenerator {
 /// The critic of the paper's MNIST model: x → `conv1` (5×5, stride 2, dim) → LeakyReLU 0.2 →
 /// `conv2` (2·dim) → LeakyReLU → `conv3` (4·dim, 4×4) → LeakyReLU → flatten → `linear` → 1. No
 /// normalisation: the penalty treats every sample on its own.
-public final class MNISTDCGANCritic: Module {
+public final class MNISTDCGANCritic: Module, PerSampleCritic {
     public let width: Int
     public let conv1, conv2, conv3: Conv2d
     public let linear: Linear
