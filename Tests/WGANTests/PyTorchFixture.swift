@@ -34,14 +34,17 @@ final class PyTorchFixture {
         Tensor(try file.doubles(name).map(Float.init), shape: try file.shape(of: name))
     }
 
-    /// The entries under `prefix`, as a state dict to load.
+    /// The entries under `prefix`, as a state dict to load (float64 results rounded to Float).
     func stateDict(prefix: String) throws -> [String: LoadedValue] {
         var values: [String: LoadedValue] = [:]
         for name in file.names where name.hasPrefix(prefix) {
             let key = String(name.dropFirst(prefix.count))
-            if try file.dtype(of: name) == .i64 {
+            switch try file.dtype(of: name) {
+            case .i64:
                 values[key] = .integer(try file.int64s(name)[0])
-            } else {
+            case .f64:
+                values[key] = .floats(try file.doubles(name).map(Float.init), shape: try file.shape(of: name))
+            default:
                 values[key] = .floats(try file.floats(name), shape: try file.shape(of: name))
             }
         }

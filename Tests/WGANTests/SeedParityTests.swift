@@ -56,7 +56,7 @@ final class SeedParityTests: XCTestCase {
             try check("\(key).fake", result.fake)
             try check("\(key).d_real", result.criticReal)
             try check("\(key).d_fake", result.criticFake)
-            try check("\(key).input_grad", result.inputGradient)
+            try check("\(key).input_grad", try XCTUnwrap(result.inputGradient))
             try check("\(key).gp", [result.penalty])
             try check("\(key).loss_D", [result.loss])
             if s == 0 {

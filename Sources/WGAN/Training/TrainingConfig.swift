@@ -37,6 +37,10 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var width = 64
     /// Train for this many generator iterations (the paper's unit) instead of `epochs`.
     public var iterations: Int?
+    /// The critic's loss: `gp` (WGAN-GP) or `clip` (the original WGAN's weight clipping).
+    public var loss = TrainingLoss.gradientPenalty.rawValue
+    /// The clipping bound c of `--loss clip`.
+    public var clip = 0.01
 
     /// The machine's core count: each of OpenBLAS's threads wants a core of its own.
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -45,6 +49,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     /// The dataset, once `validate()` has accepted the name.
     public var datasetName: DatasetName { DatasetName(rawValue: dataset) ?? .mnist }
+
+    /// The critic's loss, once `validate()` has accepted the name.
+    public var trainingLoss: TrainingLoss { TrainingLoss(rawValue: loss) ?? .gradientPenalty }
 
     /// The model pair, once `validate()` has accepted the name.
     public var architecture: ModelArchitecture { ModelArchitecture.named(model) ?? .seed }
@@ -70,6 +77,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         _ = try TrainingPreset.named(preset)
         try require(ModelArchitecture.named(model) != nil, "unknown --model '\(model)' (expected \(ModelArchitecture.names))")
         try require(width >= 1, "--dim must be at least 1, got \(width)")
+        try require(TrainingLoss(rawValue: loss) != nil, "unknown --loss '\(loss)' (expected gp or clip)")
+        try require(clip > 0 && clip.isFinite, "--clip must be a positive number, got \(clip)")
         if let iterations { try require(iterations >= 1, "--iterations must be at least 1, got \(iterations)") }
         try require(PenaltyNorm(rawValue: penaltyNorm) != nil,
                     "unknown --gp-norm '\(penaltyNorm)' (expected sample or pixel)")
@@ -103,6 +112,14 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
             throw .invalidSetting("the saved settings are not readable: \(JSONCoding.summary(of: error))")
         }
     }
+}
+
+/// How the critic is kept Lipschitz.
+public enum TrainingLoss: String, CaseIterable, Sendable {
+    /// WGAN-GP: the gradient penalty, with Adam.
+    case gradientPenalty = "gp"
+    /// The original WGAN: weight clipping, with RMSprop.
+    case clipping = "clip"
 }
 
 /// Named sets of defaults; explicit flags override them.

@@ -9,9 +9,9 @@ public final class TrainingModels {
     public let spec: ModelSpec
     public let generator: any ImageGenerator
     public let critic: Module
-    public let generatorOptimizer: Adam
-    public let criticOptimizer: Adam
-    public let step: WGANGPStep
+    public let generatorOptimizer: Optimizer
+    public let criticOptimizer: Optimizer
+    public let step: AdversarialStep
 
     /// Initialises the generator, then the critic, from `rng`.
     ///
@@ -23,8 +23,19 @@ public final class TrainingModels {
         generator = spec.makeGenerator(using: &rng)
         critic = spec.makeCritic(using: &rng)
         let betas = (Float(config.beta1), Float(config.beta2))
-        generatorOptimizer = Adam(parameters: generator.parameters, learningRate: Float(config.generatorLearningRate), betas: betas)
-        criticOptimizer = Adam(parameters: critic.parameters, learningRate: Float(config.criticLearningRate), betas: betas)
+        func optimizer(_ parameters: [Tensor], _ learningRate: Double) -> Optimizer {
+            switch config.trainingLoss {
+            case .gradientPenalty: Adam(parameters: parameters, learningRate: Float(learningRate), betas: betas)
+            case .clipping: RMSprop(parameters: parameters, learningRate: Float(learningRate))
+            }
+        }
+        generatorOptimizer = optimizer(generator.parameters, config.generatorLearningRate)
+        criticOptimizer = optimizer(critic.parameters, config.criticLearningRate)
+        if config.trainingLoss == .clipping {
+            step = WGANClippingStep(generator: generator, critic: critic, generatorOptimizer: generatorOptimizer,
+                                    criticOptimizer: criticOptimizer, clip: Float(config.clip))
+            return
+        }
         do {
             step = try WGANGPStep(generator: generator, critic: critic, generatorOptimizer: generatorOptimizer,
                                   criticOptimizer: criticOptimizer, lambda: Float(config.lambda), penaltyNorm: config.penalty,

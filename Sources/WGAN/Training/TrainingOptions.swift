@@ -40,6 +40,12 @@ public struct TrainingOptions: Sendable {
         let presetName = (given["preset"] as? String) ?? TrainingPreset.seed.rawValue
         var config = try TrainingPreset.named(presetName).config
         apply(to: &config) { _ in true }
+        // Clipping trains as the original WGAN does, unless these are given too.
+        if config.trainingLoss == .clipping {
+            if given["lr-critic"] == nil { config.criticLearningRate = 5e-5 }
+            if given["lr-generator"] == nil { config.generatorLearningRate = 5e-5 }
+            if given["n-critic"] == nil { config.criticSteps = 5 }
+        }
         // A model named on its own brings its own latent size, unless one is given too.
         if given["model"] != nil && given["latent-dim"] == nil, let architecture = ModelArchitecture.named(config.model) {
             config.latentDimension = architecture.defaultLatentDimension

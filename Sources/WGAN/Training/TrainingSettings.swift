@@ -144,6 +144,12 @@ extension TrainingSetting {
                help: "Generator's Adam learning rate (seed 1e-3, paper 1e-4)."),
         .value("beta1", key: "beta1", \.beta1, help: "Adam's beta1 (seed 0.9, paper 0)."),
         .value("beta2", key: "beta2", \.beta2, help: "Adam's beta2 (seed 0.999, paper 0.9)."),
+        .value("loss", key: "loss", \.loss,
+               help: "The critic's loss: gp (WGAN-GP, default) or clip (the original WGAN: no penalty, every critic weight "
+                   + "clamped to [-c, c] after each critic step, RMSprop for both networks; unless given, learning rates "
+                   + "5e-5 and --n-critic 5).", mayBeAbsentFromSavedRuns: true),
+        .value("clip", key: "clip", \.clip, help: "The clipping bound c of --loss clip (default 0.01).",
+               mayBeAbsentFromSavedRuns: true),
         .value("lambda", key: "lambda", \.lambda, help: "Gradient penalty weight λ (default 10)."),
         .value("gp-norm", key: "gp_norm", \.penaltyNorm,
                help: "Penalty norm: sample (the paper's per-sample gradient norm, default) or pixel (the seed's dim=1 defect)."),

@@ -7,7 +7,8 @@ public struct CriticStepResult {
     public let fake: Tensor
     public let criticReal: Tensor
     public let criticFake: Tensor
-    public let inputGradient: Tensor
+    /// ∂ΣD(x̂)/∂x̂ at the penalty's interpolates; nil for a loss without a penalty.
+    public let inputGradient: Tensor?
     public let penalty: Float
     public let loss: Float
     /// Each critic parameter's gradient, in two parts (the Wasserstein estimate's and the
@@ -34,7 +35,7 @@ public struct CriticRefusal: Error, CustomStringConvertible, Sendable {
 /// reused for the interpolates where the critic allows, the two parts of the loss differentiated
 /// side by side); `plainCriticStep` is the same update written plainly, one loss and one
 /// gradient call: the generic path and the oracle the fast one is tested against.
-public final class WGANGPStep {
+public final class WGANGPStep: AdversarialStep {
     public let generator: Module
     public let critic: Module
     public let generatorOptimizer: Optimizer

@@ -1,0 +1,67 @@
+import WGANEngine
+import WGANNN
+import WGANOptim
+
+/// One training iteration's two updates, whichever loss trains the critic: what the trainer and
+/// the benchmark call.
+public protocol AdversarialStep: AnyObject {
+    var generator: Module { get }
+    var critic: Module { get }
+    var generatorOptimizer: Optimizer { get }
+    var criticOptimizer: Optimizer { get }
+    /// One critic update on a real batch, latent batch `z` and per-sample weights `alpha` [N, 1]
+    /// (for the penalty's interpolates; a loss without them ignores it).
+    @discardableResult func criticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult
+    /// One generator update on latent batch `z`; returns the generator loss.
+    @discardableResult func generatorStep(z: Tensor) -> Float
+}
+
+/// The original WGAN (Arjovsky et al.): the critic loss mean D(fake) − mean D(real) with no
+/// penalty, and every critic parameter clamped to [−c, c] after each critic update, so that the
+/// critic stays Lipschitz. The paper's baseline: clipping piles the critic's weights at ±c, which
+/// the gradient penalty was made to avoid.
+public final class WGANClippingStep: AdversarialStep {
+    public let generator: Module
+    public let critic: Module
+    public let generatorOptimizer: Optimizer
+    public let criticOptimizer: Optimizer
+    /// The clipping bound c.
+    public let clip: Float
+
+    public init(generator: Module, critic: Module, generatorOptimizer: Optimizer, criticOptimizer: Optimizer, clip: Float = 0.01) {
+        self.generator = generator
+        self.critic = critic
+        self.generatorOptimizer = generatorOptimizer
+        self.criticOptimizer = criticOptimizer
+        self.clip = clip
+    }
+
+    @discardableResult
+    public func criticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult {
+        let fake = withoutGrad { generator(z) }
+        let (criticReal, criticFake) = (critic(real), critic(fake))
+        let loss = criticFake.mean() - criticReal.mean()
+        let grads = gradients(of: loss, withRespectTo: criticOptimizer.parameters)
+        criticOptimizer.zeroGrad()
+        criticOptimizer.step(gradientParts: grads.map { [$0] })
+        for parameter in criticOptimizer.parameters { Self.clamp(parameter, to: clip) }
+        return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
+                                inputGradient: nil, penalty: 0, loss: loss.item, criticGradientParts: grads.map { [$0] })
+    }
+
+    @discardableResult
+    public func generatorStep(z: Tensor) -> Float {
+        let loss = -critic(generator(z)).mean()
+        generatorOptimizer.zeroGrad()
+        let grads = gradients(of: loss, withRespectTo: generatorOptimizer.parameters)
+        for (parameter, grad) in zip(generatorOptimizer.parameters, grads) { parameter.grad = grad }
+        generatorOptimizer.step()
+        return loss.item
+    }
+
+    /// Clamps `parameter` in place to [−c, c] (PyTorch's `p.data.clamp_(-c, c)`).
+    static func clamp(_ parameter: Tensor, to c: Float) {
+        let values = parameter.storage.buffer
+        for index in values.indices { values[index] = min(max(values[index], -c), c) }
+    }
+}
