@@ -93,9 +93,12 @@ struct TrainCommand: ParsableCommand {
 
     private func train(_ trainer: Trainer) throws {
         let folder = trainer.run.url.path
+        let length = trainer.config.iterations.map { "\($0) iterations" } ?? "\(trainer.config.epochs) epochs"
         if trainer.isFinished {
-            printLine("nothing to train: the run is at step \(trainer.progress.step) with \(trainer.progress.epoch) of "
-                      + "\(trainer.config.epochs) epochs done; pass a larger --epochs or --max-steps to continue")
+            let done = trainer.config.iterations == nil ? "\(trainer.progress.epoch) of \(length)" : "\(trainer.progress.step) of \(length)"
+            let flag = trainer.config.iterations == nil ? "--epochs" : "--iterations"
+            printLine("nothing to train: the run is at step \(trainer.progress.step) with \(done) done; pass a larger \(flag) "
+                      + "or --max-steps to continue")
             return
         }
         let start = ProgressReporter.monotonicSeconds()
@@ -106,7 +109,7 @@ struct TrainCommand: ParsableCommand {
         let step = trainer.progress.step
         switch outcome {
         case .completed:
-            printLine("done: \(trainer.config.epochs) epochs, \(step) steps (\(seconds) s this session\(memory)); "
+            printLine("done: \(length), \(step) steps (\(seconds) s this session\(memory)); "
                       + "checkpoints in \(trainer.run.checkpointsURL.path)")
         case .reachedMaxSteps:
             printLine("stopped at step \(step) (--max-steps; \(seconds) s this session\(memory)); "
