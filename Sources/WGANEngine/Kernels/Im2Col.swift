@@ -44,11 +44,11 @@ public struct ConvGeometry: Equatable, Sendable {
     }
 }
 
-/// im2col and col2im over raw storage. The column matrix of a batch is laid out
-/// [C·kH·kW, N·OH·OW], so a whole batch's convolution is one large product
-/// W[O, C·kH·kW] · cols, at BLAS speed. Both loops run over contiguous output rows (stride-1
-/// copies where the stride is 1) and are split across threads so that every output element is
-/// written by one part in a fixed order: the results do not depend on the number of threads.
+/// im2col and col2im over raw storage. The column matrix of `batch` samples is laid out
+/// [C·kH·kW, batch·OH·OW]. The whole-batch forms back the `im2col`/`col2im` ops; the convolution
+/// kernels (`ConvKernels`) call the serial cores on a few samples at a time, into scratch that
+/// stays in cache. Every output element is written by one part in a fixed order: the results
+/// do not depend on the number of threads.
 enum Im2Col {
     /// Parts for work of `work` elements: from the size and `Parallel.threads` only.
     @inline(__always)
@@ -58,75 +58,86 @@ enum Im2Col {
 
     /// cols[(c, ki, kj), (n, oh, ow)] = x[n, c, oh·sH − pH + ki, ow·sW − pW + kj], 0 outside.
     static func im2col(_ x: UnsafePointer<Float>, batch: Int, _ g: ConvGeometry) -> TensorStorage {
-        let positions = g.positions, ld = batch * positions
-        let out = TensorStorage(uninitializedCount: g.rows * ld)
-        let cols = out.pointer
-        let (kh, kw, oh, ow) = (g.kernelHeight, g.kernelWidth, g.outputHeight, g.outputWidth)
-        let (h, w, sh, sw, ph) = (g.height, g.width, g.strideHeight, g.strideWidth, g.paddingHeight)
-        let plane = h * w, pw = g.paddingWidth
-        let rows = g.rows, parts = parts(work: rows * ld)
+        let out = TensorStorage(uninitializedCount: g.rows * batch * g.positions)
+        let rows = g.rows, parts = parts(work: rows * batch * g.positions)
         Parallel.run(parts: parts) { part in
-            for r in Parallel.chunk(part, of: parts, count: rows) {
-                let c = r / (kh * kw), ki = (r / kw) % kh, kj = r % kw
-                let valid = g.validColumns(kernelColumn: kj)
-                for n in 0..<batch {
-                    let image = x + (n * g.channels + c) * plane
-                    for i in 0..<oh {
-                        let dst = cols + r * ld + n * positions + i * ow
-                        let ih = i * sh - ph + ki
-                        guard ih >= 0 && ih < h else { dst.update(repeating: 0, count: ow); continue }
-                        let base = ih * w + kj - pw
-                        dst.update(repeating: 0, count: valid.lowerBound)
-                        if sw == 1 {
-                            (dst + valid.lowerBound).update(from: image + base + valid.lowerBound, count: valid.count)
-                        } else {
-                            for o in valid { dst[o] = image[base + o * sw] }
-                        }
-                        (dst + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
-                    }
-                }
-            }
+            im2col(x, batch: batch, g, into: out.pointer, rows: Parallel.chunk(part, of: parts, count: rows))
         }
         return out
     }
 
+    /// The column rows `rows` of `batch` samples starting at `x`, written into `cols` (leading
+    /// dimension batch·OH·OW), on the calling thread.
+    static func im2col(_ x: UnsafePointer<Float>, batch: Int, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
+                       rows: Range<Int>) {
+        let positions = g.positions, ld = batch * positions
+        let (kh, kw, oh, ow) = (g.kernelHeight, g.kernelWidth, g.outputHeight, g.outputWidth)
+        let (h, w, sh, sw, ph) = (g.height, g.width, g.strideHeight, g.strideWidth, g.paddingHeight)
+        let plane = h * w, pw = g.paddingWidth
+        for r in rows {
+            let c = r / (kh * kw), ki = (r / kw) % kh, kj = r % kw
+            let valid = g.validColumns(kernelColumn: kj)
+            for n in 0..<batch {
+                let image = x + (n * g.channels + c) * plane
+                for i in 0..<oh {
+                    let dst = cols + r * ld + n * positions + i * ow
+                    let ih = i * sh - ph + ki
+                    guard ih >= 0 && ih < h else { dst.update(repeating: 0, count: ow); continue }
+                    let base = ih * w + kj - pw
+                    dst.update(repeating: 0, count: valid.lowerBound)
+                    if sw == 1 {
+                        (dst + valid.lowerBound).update(from: image + base + valid.lowerBound, count: valid.count)
+                    } else {
+                        for o in valid { dst[o] = image[base + o * sw] }
+                    }
+                    (dst + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
+                }
+            }
+        }
+    }
+
     /// The adjoint of `im2col`: every column entry is added back into the pixel it was copied
     /// from; padding entries are dropped. Split by (sample, channel) planes, each summed in the
-    /// same order whatever the split. Planes are visited channel by channel, samples inner, so
-    /// consecutive planes read consecutive stretches of the same kH·kW column rows (visiting
-    /// them sample-major jumps between rows for every plane).
+    /// same order whatever the split.
     static func col2im(_ cols: UnsafePointer<Float>, batch: Int, _ g: ConvGeometry) -> TensorStorage {
-        let positions = g.positions, ld = batch * positions
         let out = TensorStorage(uninitializedCount: batch * g.imageSize)
-        let image = out.pointer
+        let planes = batch * g.channels, parts = parts(work: g.rows * batch * g.positions)
+        Parallel.run(parts: parts) { part in
+            col2im(cols, batch: batch, g, into: out.pointer, planes: Parallel.chunk(part, of: parts, count: planes))
+        }
+        return out
+    }
+
+    /// Planes `planes` (numbered channel-major: p = c·batch + n) of the images of `batch` samples
+    /// summed from `cols` into `image`, on the calling thread. Channel-major order makes
+    /// consecutive planes read consecutive stretches of the same kH·kW column rows.
+    static func col2im(_ cols: UnsafePointer<Float>, batch: Int, _ g: ConvGeometry, into image: UnsafeMutablePointer<Float>,
+                       planes: Range<Int>) {
+        let positions = g.positions, ld = batch * positions
         let (kh, kw, oh, ow) = (g.kernelHeight, g.kernelWidth, g.outputHeight, g.outputWidth)
         let (h, w, sh, sw, ph) = (g.height, g.width, g.strideHeight, g.strideWidth, g.paddingHeight)
         let plane = h * w, pw = g.paddingWidth, channels = g.channels
-        let planes = batch * channels, parts = parts(work: g.rows * ld)
-        Parallel.run(parts: parts) { part in
-            for p in Parallel.chunk(part, of: parts, count: planes) {
-                let c = p / batch, n = p % batch
-                let dst = image + (n * channels + c) * plane
-                dst.update(repeating: 0, count: plane)
-                for ki in 0..<kh {
-                    for kj in 0..<kw {
-                        let valid = g.validColumns(kernelColumn: kj)
-                        let row = cols + ((c * kh + ki) * kw + kj) * ld + n * positions
-                        for i in 0..<oh {
-                            let ih = i * sh - ph + ki
-                            guard ih >= 0 && ih < h else { continue }
-                            let src = row + i * ow, base = ih * w + kj - pw
-                            if sw == 1 {
-                                let d = dst + base
-                                for o in valid { d[o] += src[o] }
-                            } else {
-                                for o in valid { dst[base + o * sw] += src[o] }
-                            }
+        for p in planes {
+            let c = p / batch, n = p % batch
+            let dst = image + (n * channels + c) * plane
+            dst.update(repeating: 0, count: plane)
+            for ki in 0..<kh {
+                for kj in 0..<kw {
+                    let valid = g.validColumns(kernelColumn: kj)
+                    let row = cols + ((c * kh + ki) * kw + kj) * ld + n * positions
+                    for i in 0..<oh {
+                        let ih = i * sh - ph + ki
+                        guard ih >= 0 && ih < h else { continue }
+                        let src = row + i * ow, base = ih * w + kj - pw
+                        if sw == 1 {
+                            let d = dst + base
+                            for o in valid { d[o] += src[o] }
+                        } else {
+                            for o in valid { dst[base + o * sw] += src[o] }
                         }
                     }
                 }
             }
         }
-        return out
     }
 }
