@@ -42,7 +42,7 @@ enum ConvKernels {
             let product = cap > 1 ? TensorStorage(uninitializedCount: o * cap * p) : nil
             for start in stride(from: samples.lowerBound, to: samples.upperBound, by: cap) {
                 let n = min(cap, samples.upperBound - start), ld = n * p
-                Im2Col.im2col(x + start * g.imageSize, batch: n, g, into: cols.pointer, rows: 0..<r)
+                Im2Col.im2col(x + start * g.imageSize, batch: n, g, into: cols.pointer, channels: 0..<g.channels)
                 // One sample's product is already its NCHW block; several come out [O, n, OH·OW].
                 let target = n == 1 ? y + start * o * p : product!.pointer
                 BLAS.sgemmOnThisThread(transA: false, transB: false, m: o, n: ld, k: r, a: w, lda: r,
@@ -70,7 +70,7 @@ enum ConvKernels {
                                                                                   outer: o, inner: n, length: p)
                 BLAS.sgemmOnThisThread(transA: true, transB: false, m: r, n: ld, k: o, a: w, lda: r,
                                        b: source, ldb: ld, c: cols.pointer, ldc: ld)
-                Im2Col.col2im(cols.pointer, batch: n, g, into: x + start * g.imageSize, planes: 0..<(n * g.channels))
+                Im2Col.col2im(cols.pointer, batch: n, g, into: x + start * g.imageSize, channels: 0..<g.channels)
             }
         }
         return out
@@ -94,7 +94,7 @@ enum ConvKernels {
             var first = true
             for start in stride(from: samples.lowerBound, to: samples.upperBound, by: cap) {
                 let n = min(cap, samples.upperBound - start), ld = n * p
-                Im2Col.im2col(x + start * g.imageSize, batch: n, g, into: cols.pointer, rows: 0..<r)
+                Im2Col.im2col(x + start * g.imageSize, batch: n, g, into: cols.pointer, channels: 0..<g.channels)
                 let source = n == 1 ? UnsafePointer(gy + start * o * p) : gather(gy + start * o * p, into: gathered!.pointer,
                                                                                   outer: o, inner: n, length: p)
                 BLAS.sgemmOnThisThread(transA: false, transB: true, m: o, n: r, k: ld, a: source, lda: ld,
