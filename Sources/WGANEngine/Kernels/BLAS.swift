@@ -47,8 +47,8 @@ public enum BLAS {
 
     // Set only while `recordingProducts` runs; read by every sgemm (one predictable branch).
     // Appends take the lock, since products may run on two threads at once.
-    nonisolated(unsafe) private static var recorder: [ProductShape]?
-    private static let recorderLock = Mutex(())
+    nonisolated(unsafe) fileprivate static var recorder: [ProductShape]?
+    fileprivate static let recorderLock = Mutex(())
 
     /// Runs `body` and returns the shapes of the matrix products it performed, in order, so a
     /// benchmark can count a step's FLOPs and time the same products on their own.
@@ -85,9 +85,7 @@ public enum BLAS {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        if recorder != nil {
-            recorderLock.withLock { _ in recorder?.append(ProductShape(transA: transA, transB: transB, m: m, n: n, k: k)) }
-        }
+        record(transA: transA, transB: transB, m: m, n: n, k: k)
         let parts = Parallel.parts(forWork: m * n * k, minimum: 1 << 20)
         let splitColumns = n >= m
         Parallel.run(parts: parts) { part in
@@ -103,6 +101,27 @@ public enum BLAS {
                            aPart, Int32(lda), b, Int32(ldb), beta, c + rows.lowerBound * ldc, Int32(ldc))
             }
         }
+    }
+}
+
+extension BLAS {
+    @inline(__always)
+    static func record(transA: Bool, transB: Bool, m: Int, n: Int, k: Int) {
+        if recorder != nil {
+            recorderLock.withLock { _ in recorder?.append(ProductShape(transA: transA, transB: transB, m: m, n: n, k: k)) }
+        }
+    }
+
+    /// The same product as `sgemm`, as one OpenBLAS call on the calling thread: for kernels that
+    /// already run as parts on the engine's threads (a nested split would only cut it in pieces).
+    static func sgemmOnThisThread(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        record(transA: transA, transB: transB, m: m, n: n, k: k)
+        wgan_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
+                   a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }
 

@@ -31,24 +31,18 @@ public struct ConvGeometry: Equatable, Sendable {
     public var positions: Int { outputHeight * outputWidth }
     /// Elements of one sample's image.
     public var imageSize: Int { channels * height * width }
-
-    /// Output columns `lo..<hi` whose input column, ow·s − p + kj, lies inside the image: the
-    /// rest read padding. Computing the range once per row keeps the copy loops branch-free.
-    @inline(__always)
-    func validColumns(kernelColumn kj: Int) -> Range<Int> {
-        let ow = outputWidth, s = strideWidth
-        let first = paddingWidth - kj, last = width - 1 + paddingWidth - kj
-        let lo = min(ow, max(0, first <= 0 ? 0 : (first + s - 1) / s))
-        let hi = last < 0 ? 0 : min(ow, last / s + 1)
-        return lo..<max(lo, hi)
-    }
 }
 
-/// im2col and col2im over raw storage. The column matrix of a batch is laid out
-/// [C·kH·kW, N·OH·OW], so a whole batch's convolution is one large product
-/// W[O, C·kH·kW] · cols, at BLAS speed. Both loops run over contiguous output rows (stride-1
-/// copies where the stride is 1) and are split across threads so that every output element is
-/// written by one part in a fixed order: the results do not depend on the number of threads.
+/// im2col and col2im over raw storage. The column matrix of `batch` samples is laid out
+/// [C·kH·kW, batch·OH·OW]. The whole-batch forms back the `im2col`/`col2im` ops; the convolution
+/// kernels (`ConvKernels`) call the serial cores on a few samples at a time, into scratch that
+/// stays in cache. Every output element is written by one part in a fixed order: the results
+/// do not depend on the number of threads.
+///
+/// Both cores work on one zero-padded copy of an image plane at a time: column row (ki, kj) of
+/// a sample is then the plane read at offset ki·Wp + kj through one table of OH·OW offsets
+/// (i·sH·Wp + j·sW) shared by every kernel position, a branch-free loop over all of the
+/// sample's positions instead of per-row range checks and short copies.
 enum Im2Col {
     /// Parts for work of `work` elements: from the size and `Parallel.threads` only.
     @inline(__always)
@@ -58,75 +52,87 @@ enum Im2Col {
 
     /// cols[(c, ki, kj), (n, oh, ow)] = x[n, c, oh·sH − pH + ki, ow·sW − pW + kj], 0 outside.
     static func im2col(_ x: UnsafePointer<Float>, batch: Int, _ g: ConvGeometry) -> TensorStorage {
-        let positions = g.positions, ld = batch * positions
-        let out = TensorStorage(uninitializedCount: g.rows * ld)
-        let cols = out.pointer
-        let (kh, kw, oh, ow) = (g.kernelHeight, g.kernelWidth, g.outputHeight, g.outputWidth)
-        let (h, w, sh, sw, ph) = (g.height, g.width, g.strideHeight, g.strideWidth, g.paddingHeight)
-        let plane = h * w, pw = g.paddingWidth
-        let rows = g.rows, parts = parts(work: rows * ld)
+        let out = TensorStorage(uninitializedCount: g.rows * batch * g.positions)
+        let parts = min(g.channels, parts(work: g.rows * batch * g.positions))
         Parallel.run(parts: parts) { part in
-            for r in Parallel.chunk(part, of: parts, count: rows) {
-                let c = r / (kh * kw), ki = (r / kw) % kh, kj = r % kw
-                let valid = g.validColumns(kernelColumn: kj)
-                for n in 0..<batch {
-                    let image = x + (n * g.channels + c) * plane
-                    for i in 0..<oh {
-                        let dst = cols + r * ld + n * positions + i * ow
-                        let ih = i * sh - ph + ki
-                        guard ih >= 0 && ih < h else { dst.update(repeating: 0, count: ow); continue }
-                        let base = ih * w + kj - pw
-                        dst.update(repeating: 0, count: valid.lowerBound)
-                        if sw == 1 {
-                            (dst + valid.lowerBound).update(from: image + base + valid.lowerBound, count: valid.count)
-                        } else {
-                            for o in valid { dst[o] = image[base + o * sw] }
-                        }
-                        (dst + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
-                    }
-                }
-            }
+            im2col(x, batch: batch, g, into: out.pointer, channels: (part * g.channels / parts)..<((part + 1) * g.channels / parts))
         }
         return out
     }
 
     /// The adjoint of `im2col`: every column entry is added back into the pixel it was copied
-    /// from; padding entries are dropped. Split by (sample, channel) planes, each summed in the
-    /// same order whatever the split. Planes are visited channel by channel, samples inner, so
-    /// consecutive planes read consecutive stretches of the same kH·kW column rows (visiting
-    /// them sample-major jumps between rows for every plane).
+    /// from; padding entries are dropped. Each pixel is summed in the same order whatever the split.
     static func col2im(_ cols: UnsafePointer<Float>, batch: Int, _ g: ConvGeometry) -> TensorStorage {
-        let positions = g.positions, ld = batch * positions
         let out = TensorStorage(uninitializedCount: batch * g.imageSize)
-        let image = out.pointer
-        let (kh, kw, oh, ow) = (g.kernelHeight, g.kernelWidth, g.outputHeight, g.outputWidth)
-        let (h, w, sh, sw, ph) = (g.height, g.width, g.strideHeight, g.strideWidth, g.paddingHeight)
-        let plane = h * w, pw = g.paddingWidth, channels = g.channels
-        let planes = batch * channels, parts = parts(work: g.rows * ld)
+        let parts = min(g.channels, parts(work: g.rows * batch * g.positions))
         Parallel.run(parts: parts) { part in
-            for p in Parallel.chunk(part, of: parts, count: planes) {
-                let c = p / batch, n = p % batch
-                let dst = image + (n * channels + c) * plane
-                dst.update(repeating: 0, count: plane)
-                for ki in 0..<kh {
-                    for kj in 0..<kw {
-                        let valid = g.validColumns(kernelColumn: kj)
-                        let row = cols + ((c * kh + ki) * kw + kj) * ld + n * positions
-                        for i in 0..<oh {
-                            let ih = i * sh - ph + ki
-                            guard ih >= 0 && ih < h else { continue }
-                            let src = row + i * ow, base = ih * w + kj - pw
-                            if sw == 1 {
-                                let d = dst + base
-                                for o in valid { d[o] += src[o] }
-                            } else {
-                                for o in valid { dst[base + o * sw] += src[o] }
-                            }
+            col2im(cols, batch: batch, g, into: out.pointer, channels: (part * g.channels / parts)..<((part + 1) * g.channels / parts))
+        }
+        return out
+    }
+
+    /// Runs `body(offsets, plane)` with the table of OH·OW read offsets into a padded plane and
+    /// scratch for one padded plane ((H + 2pH) × (W + 2pW), its border zero).
+    @inline(__always)
+    private static func withScratch(_ g: ConvGeometry, _ body: (UnsafePointer<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let wp = g.width + 2 * g.paddingWidth, hp = g.height + 2 * g.paddingHeight
+        let (oh, ow, sh, sw) = (g.outputHeight, g.outputWidth, g.strideHeight, g.strideWidth)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: oh * ow) { offsets in
+            for i in 0..<oh { for j in 0..<ow { offsets[i * ow + j] = i * sh * wp + j * sw } }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: hp * wp) { plane in
+                plane.baseAddress!.initialize(repeating: 0, count: hp * wp)
+                body(UnsafePointer(offsets.baseAddress!), plane.baseAddress!)
+            }
+        }
+    }
+
+    /// The column rows of channels `channels` of `batch` samples starting at `x`, written into
+    /// `cols` (leading dimension batch·OH·OW), on the calling thread.
+    static func im2col(_ x: UnsafePointer<Float>, batch: Int, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
+                       channels: Range<Int>) {
+        let positions = g.positions, ld = batch * positions
+        let (kh, kw, h, w) = (g.kernelHeight, g.kernelWidth, g.height, g.width)
+        let (ph, pw) = (g.paddingHeight, g.paddingWidth), wp = w + 2 * pw
+        withScratch(g) { offsets, padded in
+            for n in 0..<batch {
+                for c in channels {
+                    let image = x + (n * g.channels + c) * h * w
+                    for i in 0..<h { (padded + (i + ph) * wp + pw).update(from: image + i * w, count: w) }
+                    for ki in 0..<kh {
+                        for kj in 0..<kw {
+                            let dst = cols + ((c * kh + ki) * kw + kj) * ld + n * positions
+                            let src = UnsafePointer(padded + ki * wp + kj)
+                            for j in 0..<positions { dst[j] = src[offsets[j]] }
                         }
                     }
                 }
             }
         }
-        return out
+    }
+
+    /// The images of channels `channels` of `batch` samples summed from `cols` into `image`, on
+    /// the calling thread: each padded plane accumulates its kH·kW rows in order, then its
+    /// interior is copied out.
+    static func col2im(_ cols: UnsafePointer<Float>, batch: Int, _ g: ConvGeometry, into image: UnsafeMutablePointer<Float>,
+                       channels: Range<Int>) {
+        let positions = g.positions, ld = batch * positions
+        let (kh, kw, h, w) = (g.kernelHeight, g.kernelWidth, g.height, g.width)
+        let (ph, pw) = (g.paddingHeight, g.paddingWidth), wp = w + 2 * pw, hp = h + 2 * ph
+        withScratch(g) { offsets, padded in
+            for n in 0..<batch {
+                for c in channels {
+                    if n > 0 || c != channels.lowerBound { padded.update(repeating: 0, count: hp * wp) }
+                    for ki in 0..<kh {
+                        for kj in 0..<kw {
+                            let src = cols + ((c * kh + ki) * kw + kj) * ld + n * positions
+                            let dst = padded + ki * wp + kj
+                            for j in 0..<positions { dst[offsets[j]] += src[j] }
+                        }
+                    }
+                    let out = image + (n * g.channels + c) * h * w
+                    for i in 0..<h { (out + i * w).update(from: padded + (i + ph) * wp + pw, count: w) }
+                }
+            }
+        }
     }
 }

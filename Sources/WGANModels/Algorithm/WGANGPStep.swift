@@ -96,15 +96,18 @@ public final class WGANGPStep: AdversarialStep {
         // its own: the penalty (with its double backward) and the Wasserstein estimate.
         var gp = Tensor(scalar: 0), inputGradient = interpolates, penaltyGradients: [Tensor] = []
         var criticReal = real, criticFake = fake, estimate = Tensor(scalar: 0), estimateGradients: [Tensor] = []
+        // The caller's branch goes first: only it can take the other core back for its own
+        // parallel regions once the worker's branch is done, so it gets the Wasserstein
+        // estimate, whose forward and backward run on the 2N batch and finish last.
         Parallel.branches({
-            (gp, inputGradient) = penalty(critic: scoreInterpolates, interpolates: interpolates)
-            penaltyGradients = gradients(of: gp * lambda, withRespectTo: parameters)
-        }, {
             let scores = scoreBatch()
             criticReal = scores.rows(0..<n)
             criticFake = scores.rows(n..<(2 * n))
             estimate = criticFake.mean() - criticReal.mean()
             estimateGradients = gradients(of: estimate, withRespectTo: parameters)
+        }, {
+            (gp, inputGradient) = penalty(critic: scoreInterpolates, interpolates: interpolates)
+            penaltyGradients = gradients(of: gp * lambda, withRespectTo: parameters)
         })
         // Each weight's gradient is the sum of the two parts; the optimizer adds them in its own
         // pass rather than materialising the sum.
