@@ -39,6 +39,8 @@ final class ParallelTests: XCTestCase {
         Parallel.branches({
             let deadline = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
             while !secondDone.load(ordering: .acquiring), DispatchTime.now().uptimeNanoseconds < deadline {}
+            // The other part counts as finished once its closure has returned, just after the flag.
+            while wgan_pool_can_nest() == 0, DispatchTime.now().uptimeNanoseconds < deadline {}
             nestInFirst.store(wgan_pool_can_nest(), ordering: .relaxed)
             XCTAssertEqual(Parallel.parts(forWork: 10, minimum: 1), 2)
             Parallel.run(parts: 2) { _ in total.add(1, ordering: .relaxed) }
