@@ -1,3 +1,4 @@
+import Dispatch
 import WGANEngine
 import WGANNN
 import WGANOptim
@@ -47,6 +48,8 @@ public final class WGANGPStep: AdversarialStep {
     /// G(z) in the critic step and again, with the same z and unchanged parameters, in the
     /// generator step; the second result is the first to the bit, so it is reused.
     private var lastGeneration: (z: Tensor, output: Tensor, training: Bool)?
+    /// Whether the penalty's part of the last critic step took longer than the estimate's.
+    private var penaltyRanLonger = true
 
     /// - Throws: `CriticRefusal` for a critic with BatchNorm: the penalty is defined per sample,
     ///   and batch statistics make each sample's score depend on the others in its batch.
@@ -96,19 +99,25 @@ public final class WGANGPStep: AdversarialStep {
         // its own: the penalty (with its double backward) and the Wasserstein estimate.
         var gp = Tensor(scalar: 0), inputGradient = interpolates, penaltyGradients: [Tensor] = []
         var criticReal = real, criticFake = fake, estimate = Tensor(scalar: 0), estimateGradients: [Tensor] = []
-        // The caller's branch goes first: only it can take the other core back for its own
-        // parallel regions once the worker's branch is done, so it gets the Wasserstein
-        // estimate, whose forward and backward run on the 2N batch and finish last.
-        Parallel.branches({
+        func estimatePart() {
             let scores = scoreBatch()
             criticReal = scores.rows(0..<n)
             criticFake = scores.rows(n..<(2 * n))
             estimate = criticFake.mean() - criticReal.mean()
             estimateGradients = gradients(of: estimate, withRespectTo: parameters)
-        }, {
+        }
+        func penaltyPart() {
             (gp, inputGradient) = penalty(critic: scoreInterpolates, interpolates: interpolates)
             penaltyGradients = gradients(of: gp * lambda, withRespectTo: parameters)
-        })
+        }
+        // The part that ran longer last time runs on the calling thread: only the caller's
+        // parallel regions can take the other core back once the other part is done (the
+        // penalty for the seed's MLPs, the estimate on the 2N batch for the MNIST model). Which
+        // thread runs a part never changes its results: a region splits the same way on either.
+        var estimateSeconds = 0.0, penaltySeconds = 0.0
+        let timedEstimate = { estimateSeconds = Self.seconds(estimatePart) }, timedPenalty = { penaltySeconds = Self.seconds(penaltyPart) }
+        if penaltyRanLonger { Parallel.branches(timedPenalty, timedEstimate) } else { Parallel.branches(timedEstimate, timedPenalty) }
+        penaltyRanLonger = penaltySeconds > estimateSeconds
         // Each weight's gradient is the sum of the two parts; the optimizer adds them in its own
         // pass rather than materialising the sum.
         let gradientParts = zip(estimateGradients, penaltyGradients).map { [$0, $1] }
@@ -118,6 +127,13 @@ public final class WGANGPStep: AdversarialStep {
         return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
                                 inputGradient: inputGradient.detached(), penalty: gp.item, loss: loss,
                                 criticGradientParts: gradientParts)
+    }
+
+    /// How long `body` took, in seconds.
+    private static func seconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     /// G(z) as a constant (kept for the generator step, which may reuse it) and the interpolates
