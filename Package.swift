@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
         .testTarget(name: "WGANDataTests", dependencies: ["WGANData"]),
         .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles"]),
-        .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
+        .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "CKernels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
                                                       "WGANData", "WGANImage"]),
         .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage"]),
     ]

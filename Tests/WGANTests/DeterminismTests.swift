@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Synchronization
 import WGAN
@@ -56,6 +57,32 @@ final class DeterminismTests: XCTestCase {
                     let differing = zip(reference, again).filter { $0 != $1 }.count
                     XCTAssertEqual(differing, 0, "threads \(threads), repeat \(repeat_): tensors that differ")
                 }
+            }
+        }
+    }
+
+    /// A run stopped inside an epoch and resumed again and again, each time as a fresh process
+    /// would (the C kernels choose their instruction set anew) and with busy threads competing,
+    /// ends with the bytes of the uninterrupted run.
+    func testRepeatedResumesUnderLoadEqualTheUninterruptedRun() throws {
+        let root = try temporaryFolder()
+        var options = QuickRun.options(maxSteps: 3)
+        options.threads = 4
+        do { _ = try QuickRun.start(options, in: root.appendingPathComponent("whole")).train(stopRequested: { false }) }
+        options.maxSteps = 1
+        do { _ = try QuickRun.start(options, in: root.appendingPathComponent("part")).train(stopRequested: { false }) }
+        let names = ["generator.safetensors", "critic.safetensors"]
+        let expected = try names.map { try Data(contentsOf: root.appendingPathComponent("whole/checkpoints/\($0)")) }
+        var more = TrainingOptions()
+        more.maxSteps = 3
+        try withCompetingLoad {
+            for attempt in 0..<3 {
+                let copy = root.appendingPathComponent("resume\(attempt)")
+                try FileManager.default.copyItem(at: root.appendingPathComponent("part"), to: copy)
+                wgan_kernels_forget_choice()
+                _ = try QuickRun.resume(copy, more).train(stopRequested: { false })
+                let got = try names.map { try Data(contentsOf: copy.appendingPathComponent("checkpoints/\($0)")) }
+                XCTAssertEqual(got, expected, "resume \(attempt)")
             }
         }
     }
