@@ -37,6 +37,10 @@ public struct RunDirectory: Sendable {
     public func fixedSampleURL(epoch: Int, stoppedAt step: Int) -> URL {
         samplesURL.appendingPathComponent("fixed_ep\(epoch)_step\(step).png")
     }
+    /// A toy run's frame after generator iteration `step`.
+    public func frameURL(step: Int) -> URL { samplesURL.appendingPathComponent(String(format: "frame_%06d.png", step)) }
+    /// A toy run's last frame.
+    public var figureURL: URL { url.appendingPathComponent("figure.png") }
 
     /// The folder's paths, without taking its lock (for reading a finished run).
     public init(url: URL) {

@@ -3,6 +3,19 @@ import WGANData
 import WGANEngine
 import WGANModels
 
+/// One epoch's real batches: image indices, or a count of toy point batches drawn on demand.
+enum EpochBatches {
+    case images(Batches)
+    case points(count: Int)
+
+    var count: Int {
+        switch self {
+        case .images(let batches): batches.count
+        case .points(let count): count
+        }
+    }
+}
+
 /// How a call to `Trainer.train` ended.
 public enum TrainingOutcome: Equatable, Sendable {
     /// Every epoch (or `--iterations` generator iteration) is done.
@@ -66,13 +79,7 @@ public final class Trainer {
         if isFinished { return isComplete ? .completed : .reachedMaxSteps }
         let perCycle = config.criticSteps
         while !isComplete {
-            if progress.permutation.isEmpty { progress.permutation = progress.dataRandom.permutation(data.dataset.count) }
-            let batches: Batches
-            do {
-                batches = try data.dataset.batches(permutation: progress.permutation, batchSize: config.batchSize)
-            } catch {
-                throw .unsuitableDataset(error.description)
-            }
+            let batches = try epochBatches()
             // A cycle is up to --n-critic batches and one generator step (any --n-critic: no overflow).
             func cycles(upTo batch: Int) -> Int { Batches.count(items: batch, batchSize: perCycle) }
             func completedSteps() -> Int { config.iterations == nil ? cycles(upTo: progress.batchPosition) : progress.step }
@@ -120,16 +127,30 @@ public final class Trainer {
         let lastFake: Tensor
     }
 
+    /// The epoch's batches: of the image order drawn when the epoch begins, or a toy run's
+    /// `--frame-every` iterations' worth of point batches.
+    private func epochBatches() throws(TrainingError) -> EpochBatches {
+        if data.points != nil { return .points(count: data.batchCount(config: config)) }
+        if progress.permutation.isEmpty { progress.permutation = progress.dataRandom.permutation(data.dataset.count) }
+        do {
+            return .images(try data.dataset.batches(permutation: progress.permutation, batchSize: config.batchSize))
+        } catch {
+            throw .unsuitableDataset(error.description)
+        }
+    }
+
     /// Critic steps on up to `--n-critic` batches, then one generator step.
-    private func trainCycle(_ batches: Batches) throws(TrainingError) -> CycleResult {
+    private func trainCycle(_ batches: EpochBatches) throws(TrainingError) -> CycleResult {
         var critic: CriticStepResult?
         var criticZ: Tensor?
         var criticSteps = 0
         repeat {
-            let indices = batches[progress.batchPosition]
-            let real = realBatch(indices)
-            let z = Tensor.randn([indices.count, config.latentDimension], using: &progress.noiseRandom)
-            let alpha = Tensor.uniform([indices.count, 1], using: &progress.noiseRandom)
+            let real = realBatch(batches, at: progress.batchPosition)
+            let count = real.shape[0]
+            // A fixed generator returns its input: real points plus N(0, 1) noise.
+            let z = config.fixedGenerator ? withoutGrad { real + Tensor.randn(real.shape, using: &progress.noiseRandom) }
+                : Tensor.randn([count, config.latentDimension], using: &progress.noiseRandom)
+            let alpha = Tensor.uniform([count, 1], using: &progress.noiseRandom)
             let result = models.step.criticStep(real: real, z: z, alpha: alpha)
             try requireFinite(result.loss, "D_loss")
             progress.totals.criticLoss += Double(result.loss)
@@ -151,7 +172,8 @@ public final class Trainer {
             epochImages = config.criticSteps == 1 ? critic.fake
                 : models.generator.preservingBuffers { withoutGrad { models.generator(z) } }
         }
-        let generatorLoss = models.step.generatorStep(z: z)
+        // A fixed generator has nothing to train; its loss is scored on the critic step's fakes.
+        let generatorLoss = config.fixedGenerator ? withoutGrad { -critic.criticFake.mean().item } : models.step.generatorStep(z: z)
         try requireFinite(generatorLoss, "G_loss")
         progress.step += 1
         progress.totals.generatorLoss += Double(generatorLoss)
@@ -160,8 +182,19 @@ public final class Trainer {
                            epochImages: epochImages, lastFake: critic.fake)
     }
 
+    /// The real batch at `position` in the epoch.
+    private func realBatch(_ batches: EpochBatches, at position: Int) -> Tensor {
+        switch batches {
+        case .images(let batches):
+            return realImages(batches[position])
+        case .points(let count):
+            guard let points = data.points else { preconditionFailure("point batches come from a toy run's data") }
+            return points.batch(index: progress.epoch * count + position, size: config.batchSize, using: &progress.dataRandom)
+        }
+    }
+
     /// The batch's pixels, gathered straight into the tensor's storage.
-    private func realBatch(_ indices: ArraySlice<Int>) -> Tensor {
+    private func realImages(_ indices: ArraySlice<Int>) -> Tensor {
         let dataset = data.dataset
         let storage = TensorStorage(uninitializedCount: indices.count * dataset.pixelsPerImage)
         do {
@@ -211,6 +244,19 @@ public final class Trainer {
                                            generatorLoss: totals.meanGeneratorLoss, penalty: totals.meanPenalty,
                                            seconds: totals.seconds)
         entry.partial = partial ? true : nil
+        if let points = data.points {
+            let snapshot = ToySnapshot(models: models, points: points, fixedNoise: fixedNoise, config: config)
+            entry.modesCovered = snapshot.coverage?.coveredModes
+            entry.highQuality = snapshot.coverage?.highQualityShare
+            if let coverage = snapshot.coverage {
+                info("modes covered: \(coverage.coveredModes) of \(coverage.highQualityPerMode.count), high-quality samples: "
+                     + String(format: "%.1f%%", 100 * coverage.highQualityShare))
+            }
+            try log.append(entry)
+            try ToyFrame.write(snapshot, title: "\(points.dataset), iteration \(progress.step)",
+                               to: [run.frameURL(step: progress.step), run.figureURL])
+            return
+        }
         try log.append(entry)
         try SampleGrid.write(lastImages, count: min(25, lastImages.shape[0]), nrow: 5, to: sampleURL)
         try SampleGrid.write(fixedNoiseImages(), count: fixedNoise.shape[0], nrow: 5, to: fixedSampleURL)
