@@ -48,6 +48,8 @@ public final class Trainer {
     private let now: () -> Double
     /// The step of the newest checkpoint on disk.
     public private(set) var checkpointStep: Int?
+    /// `--diagnostics`: the critic's gradient norms over the epoch so far.
+    private let diagnostics: CriticDiagnostics?
 
     init(config: TrainingConfig, data: TrainingData, run: RunDirectory, models: TrainingModels, progress: TrainingProgress,
          fixedNoise: Tensor, log: TrainingLog, reporter: ProgressReporter, info: @escaping (String) -> Void,
@@ -63,6 +65,7 @@ public final class Trainer {
         self.info = info
         self.now = now
         self.checkpointStep = checkpointStep
+        diagnostics = config.diagnostics ? CriticDiagnostics(critic: models.critic) : nil
     }
 
     /// Whether the run's length is reached: its epochs, or its `--iterations`.
@@ -153,6 +156,7 @@ public final class Trainer {
             let alpha = Tensor.uniform([count, 1], using: &progress.noiseRandom)
             let result = models.step.criticStep(real: real, z: z, alpha: alpha)
             try requireFinite(result.loss, "D_loss")
+            diagnostics?.record(result)
             progress.totals.criticLoss += Double(result.loss)
             progress.totals.penalty += Double(result.penalty)
             progress.totals.criticSteps += 1
@@ -225,6 +229,7 @@ public final class Trainer {
         try summariseEpoch(lastImages: lastImages, partial: false, sampleURL: run.sampleURL(epoch: epoch),
                            fixedSampleURL: run.fixedSampleURL(epoch: epoch))
         progress.beginNextEpoch()
+        diagnostics?.reset()
         try writeCheckpoint()
     }
 
@@ -244,6 +249,11 @@ public final class Trainer {
                                            generatorLoss: totals.meanGeneratorLoss, penalty: totals.meanPenalty,
                                            seconds: totals.seconds)
         entry.partial = partial ? true : nil
+        entry.criticGradientNorms = diagnostics?.means
+        if diagnostics != nil {
+            try WeightHistogram.write(CriticDiagnostics.weights(of: models.critic), title: "critic weights, epoch \(progress.epoch + 1)",
+                                      to: run.weightHistogramURL(epoch: progress.epoch + 1, stoppedAt: partial ? progress.step : nil))
+        }
         if let points = data.points {
             let snapshot = ToySnapshot(models: models, points: points, fixedNoise: fixedNoise, config: config)
             entry.modesCovered = snapshot.coverage?.coveredModes
