@@ -109,7 +109,14 @@ struct WeightStatistics: Encodable {
         self.constraint = constraint
         let finite = weights.filter(\.isFinite).map(Double.init)
         let bound: Double
-        if case .clipping(let c) = constraint { bound = c } else { bound = finite.map(abs).max() ?? 1 }
+        // Clipping's range is [−c, c]; otherwise the 99.9th percentile of |w|, so a few outliers
+        // do not squeeze the bulk into a few bins.
+        if case .clipping(let c) = constraint {
+            bound = c
+        } else {
+            let magnitudes = finite.map(abs).sorted()
+            bound = magnitudes.isEmpty ? 1 : magnitudes[min(magnitudes.count - 1, Int(0.999 * Double(magnitudes.count)))]
+        }
         let low = -bound, width = 2 * max(bound, 1e-12) / Double(bins)
         edges = (0...bins).map { low + Double($0) * width }
         var counts = [Int](repeating: 0, count: bins)
