@@ -46,6 +46,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Continue the run in this folder with its own settings (see SETTINGS for those that may change).", valueName: "dir"))
     var resume: String?
 
+    @Flag(help: "Train as one rank of several under mpirun (implied by an mpirun launch of more than one process).")
+    var distributed = false
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Training settings: see SETTINGS above.", valueName: "--setting value"))
     var settings: [String] = []
 
@@ -68,13 +71,19 @@ struct TrainCommand: ParsableCommand {
         return options
     }
 
+    /// Progress on standard error, lines on standard output.
+    var console: TrainingSession.Console {
+        TrainingSession.Console(
+            reporter: ProgressReporter(style: isatty(STDERR_FILENO) != 0 ? .terminal : .plain,
+                                       write: writeToStandardError, now: ProgressReporter.monotonicSeconds,
+                                       columns: ProgressReporter.terminalColumns(of: STDERR_FILENO)),
+            info: printLine, now: ProgressReporter.monotonicSeconds)
+    }
+
     func run() throws {
+        if distributed || DistributedLaunch.isLaunchedByMPI() { return try runDistributed() }
         try reportingFailures {
-            let console = TrainingSession.Console(
-                reporter: ProgressReporter(style: isatty(STDERR_FILENO) != 0 ? .terminal : .plain,
-                                           write: writeToStandardError, now: ProgressReporter.monotonicSeconds,
-                                           columns: ProgressReporter.terminalColumns(of: STDERR_FILENO)),
-                info: printLine, now: ProgressReporter.monotonicSeconds)
+            let console = self.console
             let trainer: Trainer
             if let resume {
                 guard out == nil else { throw ValidationError("--out cannot be used with --resume: the run continues in \(resume)") }
@@ -91,7 +100,7 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    private func train(_ trainer: Trainer) throws {
+    func train(_ trainer: Trainer, stopRequested: @escaping () -> Bool = { InterruptSignal.isRequested }) throws {
         let folder = trainer.run.url.path
         let length = trainer.config.iterations.map { "\($0) iterations" } ?? "\(trainer.config.epochs) epochs"
         if trainer.isFinished {
@@ -103,7 +112,7 @@ struct TrainCommand: ParsableCommand {
         }
         let start = ProgressReporter.monotonicSeconds()
         InterruptSignal.install()
-        let outcome = try trainer.train()
+        let outcome = try trainer.train(stopRequested: stopRequested)
         let seconds = String(format: "%.1f", ProgressReporter.monotonicSeconds() - start)
         let memory = ProcessMemory.peakResidentMegabytes().map { String(format: ", peak RSS %.0f MB", $0) } ?? ""
         let step = trainer.progress.step

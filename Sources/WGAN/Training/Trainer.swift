@@ -35,6 +35,8 @@ public final class Trainer {
     private let now: () -> Double
     /// The step of the newest checkpoint on disk.
     public private(set) var checkpointStep: Int?
+    /// This rank's part in a data-parallel run (see `Trainer+DataParallel.swift`); nil for one process.
+    public internal(set) var dataParallel: DataParallel?
 
     init(config: TrainingConfig, data: TrainingData, run: RunDirectory, models: TrainingModels, progress: TrainingProgress,
          fixedNoise: Tensor, log: TrainingLog, reporter: ProgressReporter, info: @escaping (String) -> Void,
@@ -91,7 +93,7 @@ public final class Trainer {
                 mark = time
                 reporter.update(completed: completedSteps(),
                                 criticLoss: cycle.criticLoss, generatorLoss: cycle.generatorLoss)
-                if let every = config.logEvery, progress.step % every == 0 {
+                if let every = config.logEvery, progress.step % every == 0, isWriter {
                     try log.append(TrainingLog.StepEntry(step: progress.step, criticLoss: cycle.criticLoss,
                                                          generatorLoss: cycle.generatorLoss, penalty: cycle.penalty))
                 }
@@ -125,11 +127,14 @@ public final class Trainer {
         var critic: CriticStepResult?
         var criticZ: Tensor?
         var criticSteps = 0
+        var (batchCount, rows) = (0, 0..<0)
         repeat {
             let indices = batches[progress.batchPosition]
-            let real = realBatch(indices)
-            let z = Tensor.randn([indices.count, config.latentDimension], using: &progress.noiseRandom)
-            let alpha = Tensor.uniform([indices.count, 1], using: &progress.noiseRandom)
+            (batchCount, rows) = (indices.count, localRows(ofBatch: indices.count))
+            let real = realBatch(indices.dropFirst(rows.lowerBound).prefix(rows.count))
+            // Every rank draws the whole batch's z and α, as one process would, and keeps its rows.
+            let z = Tensor.randn([indices.count, config.latentDimension], using: &progress.noiseRandom).keeping(rows: rows)
+            let alpha = Tensor.uniform([indices.count, 1], using: &progress.noiseRandom).keeping(rows: rows)
             let result = models.step.criticStep(real: real, z: z, alpha: alpha)
             try requireFinite(result.loss, "D_loss")
             progress.totals.criticLoss += Double(result.loss)
@@ -143,7 +148,7 @@ public final class Trainer {
 
         // One critic step per generator step is the seed's: the generator reuses the critic's z.
         let z = config.criticSteps == 1 ? criticZ
-            : Tensor.randn([criticZ.shape[0], config.latentDimension], using: &progress.noiseRandom)
+            : Tensor.randn([batchCount, config.latentDimension], using: &progress.noiseRandom).keeping(rows: rows)
         var epochImages: Tensor?
         if progress.batchPosition == batches.count {
             // The seed's grid shows G(z) of the generator step. With the same z, the critic step's
@@ -204,6 +209,7 @@ public final class Trainer {
 
     /// Prints and logs the epoch's mean losses and draws the last images and the fixed noise's.
     private func summariseEpoch(lastImages: Tensor, partial: Bool, sampleURL: URL, fixedSampleURL: URL) throws(TrainingError) {
+        guard isWriter else { return }
         let totals = progress.totals
         info(String(format: "total_D_loss:%.4f,total_G_loss:%.4f,total_gp:%.4f",
                     totals.meanCriticLoss, totals.meanGeneratorLoss, totals.meanPenalty) + (partial ? " (epoch so far)" : ""))
@@ -228,6 +234,10 @@ public final class Trainer {
         if let entry = models.firstNonFiniteEntry {
             throw .diverged(what: "\(entry) holds a NaN or an infinity", step: progress.step,
                             epoch: progress.epoch + (isComplete ? 0 : 1), kept: keptCheckpointNote)
+        }
+        guard isWriter else {
+            checkpointStep = progress.step  // rank 0 wrote it
+            return
         }
         do {
             try ModelStateFile.write(ModelStateFile.contents(of: models.generator, role: .generator, spec: models.spec), to: run.generatorURL)
