@@ -8,6 +8,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef void *mpi_handle;  // MPI_Comm, MPI_Datatype and MPI_Op are opaque pointers in Open MPI
@@ -47,9 +48,12 @@ static void *find(void *handle, const char *name) {
 
 static void load_library(void) {
     // RTLD_GLOBAL: Open MPI's plugins (mca_*.so) resolve their symbols against libmpi's.
+    // WGAN_MPI_LIBRARY names another build of Open MPI (say, one under /opt) instead.
+    const char *chosen = getenv("WGAN_MPI_LIBRARY");
     const char *names[] = {"libmpi.so.40", "libmpi.so"};
     void *handle = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !handle; i++)
+    if (chosen && chosen[0]) handle = dlopen(chosen, RTLD_NOW | RTLD_GLOBAL);
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !handle && !(chosen && chosen[0]); i++)
         handle = dlopen(names[i], RTLD_NOW | RTLD_GLOBAL);
     if (!handle) {
         const char *why = dlerror();

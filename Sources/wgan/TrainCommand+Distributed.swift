@@ -18,6 +18,8 @@ extension TrainCommand {
             throw ExitCode.failure
         }
         let rank = communicator.rank
+        // Before the setup, so that a stop asked for meanwhile is seen after the first step on every rank.
+        InterruptSignal.install()
         func report(_ error: Error) {
             if let shared = error as? DistributedError, shared.isReportedElsewhere { return }
             printError("wgan: \(rank == 0 ? "" : "rank \(rank): ")error: \(oneLineDescription(of: error))")
@@ -30,7 +32,7 @@ extension TrainCommand {
                 if let resume, out != nil { throw ValidationError("--out cannot be used with --resume: the run continues in \(resume)") }
                 return try options()
             }, out: out.map { URL(fileURLWithPath: $0) }, resume: resume.map { URL(fileURLWithPath: $0) },
-               console: rank == 0 ? console : silent, communicator: communicator)
+               console: rank == 0 ? console : silent, communicator: communicator, synchronisedBatchNorm: !unsynchronisedBatchNorm)
         } catch {
             report(error)
             communicator.finish()
@@ -41,7 +43,6 @@ extension TrainCommand {
             if rank == 0 {
                 try train(trainer, stopRequested: stopRequested)
             } else if !trainer.isFinished {
-                InterruptSignal.install()
                 if try trainer.train(stopRequested: stopRequested) == .interrupted { throw ExitCode(InterruptSignal.exitStatus) }
             }
         } catch let exit as ExitCode {

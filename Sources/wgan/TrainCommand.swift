@@ -48,6 +48,9 @@ struct TrainCommand: ParsableCommand {
 
     @Flag(help: "Train as one rank of several under mpirun (implied by an mpirun launch of more than one process).")
     var distributed = false
+    /// For measuring what SyncBatchNorm is for: each rank normalises with its own rows' statistics.
+    @Flag(name: .customLong("unsynchronised-batch-norm"), help: .hidden)
+    var unsynchronisedBatchNorm = false
 
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Training settings: see SETTINGS above.", valueName: "--setting value"))
     var settings: [String] = []

@@ -5,7 +5,7 @@
 extern "C" {
 #endif
 
-/// Opens Open MPI's libmpi.so.40 (once, thread-safe) and finds the calls and handles below.
+/// Opens Open MPI's libmpi.so.40, or the library named by WGAN_MPI_LIBRARY (once, thread-safe), and finds the calls and handles below.
 /// Nothing here links MPI: a single-process run never opens it.
 /// Returns 0 on success; otherwise -1 and `wgan_mpi_error()` says why.
 int wgan_mpi_load(void);

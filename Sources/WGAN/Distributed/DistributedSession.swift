@@ -9,12 +9,13 @@ import WGANEngine
 /// distributed run is the one a single process writes, and resumes either way.
 public enum DistributedSession {
     /// This rank's trainer, joined to the others through `communicator`. Only rank 0 reads
-    /// `options` (so that a bad flag is reported once).
+    /// `options` (so that a bad flag is reported once). `synchronisedBatchNorm` false (for
+    /// comparison only) leaves each rank's BatchNorm with its own rows' statistics.
     ///
     /// - Throws: on rank 0 the error that stopped the run's setup; on another rank its own, or
     ///   `DistributedError.reportedElsewhere` when another rank failed (and said why).
     public static func trainer(options: () throws -> TrainingOptions, out: URL?, resume: URL?, console: TrainingSession.Console,
-                               communicator: Communicator) throws -> Trainer {
+                               communicator: Communicator, synchronisedBatchNorm: Bool = true) throws -> Trainer {
         let trainer = communicator.rank == 0
             ? try leader(options: options, out: out, resume: resume, console: console, communicator: communicator)
             : try follower(console: console, communicator: communicator)
@@ -23,7 +24,8 @@ public enum DistributedSession {
             try DataParallel.checkBatches(items: trainer.data.dataset.count, batchSize: trainer.config.batchSize,
                                           size: communicator.size)
         }
-        trainer.dataParallel = DataParallel(communicator: communicator, models: trainer.models)
+        trainer.dataParallel = DataParallel(communicator: communicator, models: trainer.models,
+                                            synchronisedBatchNorm: synchronisedBatchNorm)
         return trainer
     }
 

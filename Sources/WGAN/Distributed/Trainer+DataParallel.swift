@@ -11,12 +11,13 @@ public final class DataParallel {
     public let communicator: Communicator
     let reduction: BucketedAllReduce
 
-    /// Joins `models` to the other ranks: their step's gradients and their BatchNorm statistics.
-    init(communicator: Communicator, models: TrainingModels) {
+    /// Joins `models` to the other ranks: their step's gradients and (unless
+    /// `synchronisedBatchNorm` is false, to measure what it is for) their BatchNorm statistics.
+    init(communicator: Communicator, models: TrainingModels, synchronisedBatchNorm: Bool = true) {
         self.communicator = communicator
         reduction = BucketedAllReduce(communicator: communicator)
         models.step.gradientReduction = reduction
-        for module in [models.generator as Module, models.critic] {
+        for module in [models.generator as Module, models.critic] where synchronisedBatchNorm {
             for batchNorm in module.modules.compactMap({ $0 as? BatchNorm1d }) { batchNorm.communicator = communicator }
         }
     }
