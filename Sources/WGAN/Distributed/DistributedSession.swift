@@ -35,8 +35,14 @@ public enum DistributedSession {
         let trainer: Trainer
         var state = Data()
         do {
-            trainer = try resume.map { try TrainingSession.resume($0, options: try options(), console: console) }
-                ?? TrainingSession.start(options: try options(), out: out, console: console)
+            let options = try options()
+            if resume == nil {
+                // Before the run folder is made: one batch's worth of images checks the batch size alone.
+                let batchSize = try options.freshConfig().batchSize
+                try DataParallel.checkBatches(items: batchSize, batchSize: batchSize, size: communicator.size)
+            }
+            trainer = try resume.map { try TrainingSession.resume($0, options: options, console: console) }
+                ?? TrainingSession.start(options: options, out: out, console: console)
             state = try TrainingStateFile.contents(config: trainer.config, models: trainer.models, progress: trainer.progress,
                                                    fixedNoise: trainer.fixedNoise, pixelChecksum: trainer.data.pixelChecksum).encoded()
         } catch {
