@@ -22,6 +22,13 @@ struct TrainCommand: ParsableCommand {
             infinite stops training with status 1 and keeps the last good checkpoint; any other error \
             is one line on standard error and status 1.
 
+            Under `mpirun -np N` (or with --distributed) the N processes train one model: each takes its \
+            share of every global batch of --batch-size images, their gradients are summed before each \
+            update and BatchNorm uses the whole batch's statistics, so they train what one process would. \
+            Rank 0 alone writes the run folder and prints; give each rank --threads (the host's cores over \
+            its ranks). A stop on any rank stops all of them at the same step; the checkpoints resume \
+            with or without MPI.
+
             SETTINGS (each --name value or --name=value; a resumed run accepts only \
             \(TrainingSetting.all.filter(\.mayChangeOnResume).map(\.flag).joined(separator: ", "))):
             \(TrainingSetting.all.map(settingHelp).joined(separator: "\n"))
