@@ -21,18 +21,19 @@ extension TrainCommand {
         // Before the setup, so that a stop asked for meanwhile is seen after the first step on every rank.
         InterruptSignal.install()
         func report(_ error: Error) {
-            if let shared = error as? DistributedError, shared.isReportedElsewhere { return }
+            if error is FailureOnAnotherRank { return }
             printError("wgan: \(rank == 0 ? "" : "rank \(rank): ")error: \(oneLineDescription(of: error))")
         }
-        let silent = TrainingSession.Console(reporter: ProgressReporter(style: .plain, write: { _ in }, now: ProgressReporter.monotonicSeconds),
-                                             info: { _ in }, now: ProgressReporter.monotonicSeconds)
+        let console = rank == 0 ? self.console
+            : TrainingSession.Console(reporter: ProgressReporter(style: .plain, write: { _ in }, now: ProgressReporter.monotonicSeconds),
+                                      info: { _ in }, now: ProgressReporter.monotonicSeconds)
         let trainer: Trainer
         do {
             trainer = try DistributedSession.trainer(options: {
                 if let resume, out != nil { throw ValidationError("--out cannot be used with --resume: the run continues in \(resume)") }
                 return try options()
             }, out: out.map { URL(fileURLWithPath: $0) }, resume: resume.map { URL(fileURLWithPath: $0) },
-               console: rank == 0 ? console : silent, communicator: communicator, synchronisedBatchNorm: !unsynchronisedBatchNorm)
+               console: console, communicator: communicator, synchronisedBatchNorm: !unsynchronisedBatchNorm)
         } catch {
             report(error)
             communicator.finish()
@@ -49,7 +50,7 @@ extension TrainCommand {
             communicator.finish()
             throw exit
         } catch let error as TrainingError {
-            if rank == 0 { console.reporter.finish() }
+            console.reporter.finish()  // the error starts a line of its own, not the bar's
             report(error)
             // Every rank sees a diverged loss or weight at the same step (they hold the same sums).
             guard case .diverged = error else { communicator.abort(status: 1) }

@@ -13,7 +13,7 @@ public enum DistributedSession {
     /// comparison only) leaves each rank's BatchNorm with its own rows' statistics.
     ///
     /// - Throws: on rank 0 the error that stopped the run's setup; on another rank its own, or
-    ///   `DistributedError.reportedElsewhere` when another rank failed (and said why).
+    ///   `FailureOnAnotherRank` when another rank failed (and said why).
     public static func trainer(options: () throws -> TrainingOptions, out: URL?, resume: URL?, console: TrainingSession.Console,
                                communicator: Communicator, synchronisedBatchNorm: Bool = true) throws -> Trainer {
         let trainer = communicator.rank == 0
@@ -58,7 +58,7 @@ public enum DistributedSession {
     /// Any other rank: rank 0's state, on the same data (which each host must hold).
     private static func follower(console: TrainingSession.Console, communicator: Communicator) throws -> Trainer {
         let length = broadcastLength(0, communicator)
-        guard length >= 0 else { throw DistributedError.reportedElsewhere }
+        guard length >= 0 else { throw FailureOnAnotherRank() }
         var state = Data(count: length)
         state.withUnsafeMutableBytes { communicator.broadcast($0, root: 0) }
         var trainer: Trainer?
@@ -95,19 +95,17 @@ public enum DistributedSession {
     }
 
     /// Runs `body` on every rank, then tells every rank whether all of them succeeded: a rank's
-    /// own failure is rethrown, another's becomes `reportedElsewhere`.
+    /// own failure is rethrown, another's becomes `FailureOnAnotherRank`.
     private static func checkAll(_ communicator: Communicator, _ body: () throws -> Void) throws {
         var failure: Error?
         do { try body() } catch { failure = error }
         let anyFailed = communicator.any(failure != nil)
         if let failure { throw failure }
-        if anyFailed { throw DistributedError.reportedElsewhere }
+        if anyFailed { throw FailureOnAnotherRank() }
     }
 }
 
-extension DistributedError {
-    /// Another rank failed and reported why; this one stops without a message of its own.
-    public static let reportedElsewhere = DistributedError("another rank failed")
-
-    public var isReportedElsewhere: Bool { description == Self.reportedElsewhere.description }
+/// Another rank failed and reported why; this one stops without a message of its own.
+public struct FailureOnAnotherRank: Error, CustomStringConvertible, Sendable {
+    public var description: String { "another rank failed" }
 }
