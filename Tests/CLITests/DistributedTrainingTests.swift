@@ -99,6 +99,7 @@ final class DistributedTrainingTests: XCTestCase {
         let marker = UUID().uuidString
         let run = try launch(2, ["train"] + Self.quick + ["--epochs", "100", "--out", "run"], in: folder,
                              environment: ["WGAN_TEST_LAUNCH": marker])
+        addTeardownBlock { if run.process.isRunning { run.process.terminate() } }  // a failed check must not leave it training
         let deadline = Date().addingTimeInterval(120)
         while !run.standardErrorSoFar.contains("Epoch 1/100:  33%") && Date() < deadline { usleep(50_000) }
         let rankOne = try XCTUnwrap(Self.process(with: ["WGAN_TEST_LAUNCH=\(marker)", "OMPI_COMM_WORLD_RANK=1"]), "rank 1 not found")
