@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "TensorFormats", targets: ["TensorFormats"]),
         .library(name: "WGANData", targets: ["WGANData"]),
         .library(name: "WGANImage", targets: ["WGANImage"]),
+        .library(name: "WGANPlot", targets: ["WGANPlot"]),
         .library(name: "WGANModels", targets: ["WGANModels"]),
         .library(name: "WGAN", targets: ["WGAN"]),
     ],
@@ -31,6 +32,7 @@ let package = Package(
         // C libraries from Debian packages, found through pkg-config.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         // OpenBLAS (Debian's libopenblas-dev) is deliberately not a linked system library: linking
         // it (pkg-config adds -lopenblas) loads it at process start, when its constructor fixes the
         // kernel before we can choose one for this CPU. CBLASRuntime checks its calls against
@@ -52,11 +54,13 @@ let package = Package(
         .target(name: "TensorFormats", dependencies: ["WGANFiles"]),
         .target(name: "WGANData", dependencies: ["CZlib", "WGANFiles"], resources: [.copy("Resources/mnist")]),
         .target(name: "WGANImage", dependencies: ["CPNG", "WGANFiles"]),
+        // Plots (lines, scatter, histograms, filled contours, log scales) drawn by Cairo.
+        .target(name: "WGANPlot", dependencies: ["CCairo", "WGANFiles"]),
         // The GAN itself: the models and Algorithm 1's steps (penalty, critic and generator updates).
         .target(name: "WGANModels", dependencies: ["WGANEngine", "WGANNN", "WGANOptim"]),
         // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
         .target(name: "WGAN", dependencies: ["WGANModels", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
-                                             "WGANImage", "WGANFiles", "CMPIRuntime"]),
+                                             "WGANImage", "WGANFiles", "WGANPlot", "CMPIRuntime"]),
         .executableTarget(name: "wgan", dependencies: [
             "WGAN", "WGANModels", "WGANEngine", "WGANFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -67,6 +71,7 @@ let package = Package(
         .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
         .testTarget(name: "WGANDataTests", dependencies: ["WGANData"]),
         .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles"]),
+        .testTarget(name: "WGANPlotTests", dependencies: ["WGANPlot", "WGANImage"]),
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "CKernels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
                                                       "WGANData", "WGANImage"]),
         .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage"]),

@@ -25,10 +25,10 @@ public struct TrainingBenchmark {
     }
 
     public var model = ModelArchitecture.seed
-    /// Images per batch; nil: the model's preset's (64 for seed, 50 for mnist-dcgan).
+    /// Images per batch; nil: the model's preset's (64 for seed, 50 for mnist-dcgan, 256 for toy).
     public var batch: Int?
-    /// The convolutional models' width.
-    public var width = 64
+    /// The models' width; nil: the model's own (64, toy 512).
+    public var width: Int?
     public var iterations = 200
     public var warmup = 20
     public var threads = 2
@@ -38,11 +38,11 @@ public struct TrainingBenchmark {
 
     /// The settings a training run of this model starts from.
     public var config: TrainingConfig {
-        var config = (model == .seed ? TrainingPreset.seed : TrainingPreset.paperMNIST).config
+        var config = TrainingPreset.defaults(for: model).config
         config.model = model.rawValue
         config.latentDimension = model.defaultLatentDimension
         if let batch { config.batchSize = batch }
-        config.width = width
+        config.width = width ?? model.defaultWidth
         config.threads = threads
         config.seed = seed
         return config
@@ -50,7 +50,7 @@ public struct TrainingBenchmark {
 
     public func run() throws -> Result {
         let config = config
-        let imageShape = [1, 28, 28]
+        let imageShape = model == .toy ? [2] : [1, 28, 28]
         try MemoryBudget.require(floats: ModelSize.trainingFloats(config.modelSpec(imageShape: imageShape).sizes, batch: config.batchSize),
                                  for: "a benchmark with --batch-size \(config.batchSize)", remedy: "use a smaller --batch-size")
         try BLAS.load()

@@ -3,6 +3,7 @@ import Foundation
 import WGAN
 import WGANEngine
 import WGANFiles
+import WGANModels
 
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +11,8 @@ struct SampleCommand: ParsableCommand {
         abstract: "Generate images from a generator checkpoint.",
         discussion: """
             --out FILE.png writes a grid (ceil(sqrt(N)) per row, normalised to the images' min..max); \
-            --out FILE.npy writes float32 (N, C, H, W) in the generator's output range ([-1, 1] for seed, [0, 1] for mnist-dcgan). \
+            --out FILE.npy writes float32 (N, C, H, W) in the generator's output range ([-1, 1] for seed, [0, 1] for mnist-dcgan); \
+            a toy model's samples are 2-D points: (N, 2) in .npy, a scatter plot in .png. \
             The model is rebuilt from the checkpoint's metadata.
             """)
 
@@ -55,7 +57,8 @@ struct SampleCommand: ParsableCommand {
             let images = try sampler.images(for: noise, batchNorm: mode)
             try GeneratorSampler.write(images, to: outURL)
             let count = noise.shape[0]
-            printLine("wrote \(count) image\(count == 1 ? "" : "s") to \(outURL.path)")
+            let noun = sampler.spec.architecture == .toy ? "point" : "image"
+            printLine("wrote \(count) \(noun)\(count == 1 ? "" : "s") to \(outURL.path)")
         }
     }
 

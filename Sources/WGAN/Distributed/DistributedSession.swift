@@ -21,6 +21,7 @@ public enum DistributedSession {
             : try follower(console: console, communicator: communicator)
         try checkAll(communicator) {
             guard communicator.rank == 0 else { return }
+            try DataParallel.check(trainer.config, size: communicator.size)
             try DataParallel.checkBatches(items: trainer.data.dataset.count, batchSize: trainer.config.batchSize,
                                           size: communicator.size)
         }
@@ -36,11 +37,8 @@ public enum DistributedSession {
         var state = Data()
         do {
             let options = try options()
-            if resume == nil {
-                // Before the run folder is made: one batch's worth of images checks the batch size alone.
-                let batchSize = try options.freshConfig().batchSize
-                try DataParallel.checkBatches(items: batchSize, batchSize: batchSize, size: communicator.size)
-            }
+            // Before the run folder is made.
+            if resume == nil { try DataParallel.check(options.freshConfig(), size: communicator.size) }
             trainer = try resume.map { try TrainingSession.resume($0, options: options, console: console) }
                 ?? TrainingSession.start(options: options, out: out, console: console)
             state = try TrainingStateFile.contents(config: trainer.config, models: trainer.models, progress: trainer.progress,

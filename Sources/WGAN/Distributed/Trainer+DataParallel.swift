@@ -37,6 +37,16 @@ public final class DataParallel {
         (count * rank / size)..<(count * (rank + 1) / size)
     }
 
+    /// Throws unless runs with `config` can be shared by `size` ranks: checked before anything is
+    /// written (the epoch's last batch is checked once the data is loaded, by `checkBatches`).
+    static func check(_ config: TrainingConfig, size: Int) throws(DistributedError) {
+        if config.fixedGenerator {
+            throw DistributedError("--fixed-generator trains no generator to share between ranks; run it as one process")
+        }
+        // One batch's worth of images checks the batch size alone.
+        try checkBatches(items: config.batchSize, batchSize: config.batchSize, size: size)
+    }
+
     /// Throws unless every batch of an epoch of `items` images in batches of `batchSize` gives each
     /// of `size` ranks at least one row (the epoch's last batch may be smaller).
     static func checkBatches(items: Int, batchSize: Int, size: Int) throws(DistributedError) {

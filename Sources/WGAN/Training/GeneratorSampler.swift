@@ -119,6 +119,8 @@ public struct GeneratorSampler {
     /// Writes `images` to `url`: a grid for `.png`, the raw array for `.npy`.
     public static func write(_ images: Tensor, to url: URL) throws(TrainingError) {
         switch url.pathExtension.lowercased() {
+        case "png" where images.shape.count == 2:
+            try ToyFrame.writeScatter(images, to: url)
         case "png":
             let count = images.shape[0]
             try SampleGrid.write(images, count: count, nrow: SampleGrid.rowLength(for: count), to: url)

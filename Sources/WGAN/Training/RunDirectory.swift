@@ -37,6 +37,14 @@ public struct RunDirectory: Sendable {
     public func fixedSampleURL(epoch: Int, stoppedAt step: Int) -> URL {
         samplesURL.appendingPathComponent("fixed_ep\(epoch)_step\(step).png")
     }
+    /// A toy run's frame after generator iteration `step`.
+    public func frameURL(step: Int) -> URL { samplesURL.appendingPathComponent(String(format: "frame_%06d.png", step)) }
+    /// `--diagnostics`: the critic's weight histogram after an epoch (or where a run stopped inside it).
+    public func weightHistogramURL(epoch: Int, stoppedAt step: Int? = nil) -> URL {
+        samplesURL.appendingPathComponent("weights_ep\(epoch)" + (step.map { "_step\($0)" } ?? "") + ".png")
+    }
+    /// A toy run's last frame.
+    public var figureURL: URL { url.appendingPathComponent("figure.png") }
 
     /// The folder's paths, without taking its lock (for reading a finished run).
     public init(url: URL) {

@@ -41,14 +41,23 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var loss = TrainingLoss.gradientPenalty.rawValue
     /// The clipping bound c of `--loss clip`.
     public var clip = 0.01
+    /// Toy runs: the "generator" is real points plus N(0, 1) noise, and only the critic trains.
+    public var fixedGenerator = false
+    /// Toy runs: generator iterations between two frames (a toy run's "epoch").
+    public var frameEvery = 1000
+    /// Log each critic layer's gradient norm and draw the critic's weight histogram every epoch.
+    public var diagnostics = false
 
     /// The machine's core count: each of OpenBLAS's threads wants a core of its own.
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     public init() {}
 
-    /// The dataset, once `validate()` has accepted the name.
+    /// The dataset, once `validate()` has accepted the name (MNIST for a toy run).
     public var datasetName: DatasetName { DatasetName(rawValue: dataset) ?? .mnist }
+
+    /// The toy dataset, for a toy run.
+    public var toyDataset: ToyDataset? { ToyDataset.named(dataset) }
 
     /// The critic's loss, once `validate()` has accepted the name.
     public var trainingLoss: TrainingLoss { TrainingLoss(rawValue: loss) ?? .gradientPenalty }
@@ -72,8 +81,14 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(TrainingError) {
             if !condition { throw .invalidSetting(message()) }
         }
-        try require(DatasetName(rawValue: dataset) != nil,
-                    "unknown dataset '\(dataset)' (expected \(DatasetName.allCases.map(\.rawValue).joined(separator: " or ")))")
+        try require(DatasetName(rawValue: dataset) != nil || toyDataset != nil,
+                    "unknown dataset '\(dataset)' (expected \((DatasetName.allCases.map(\.rawValue) + ToyDataset.allCases.map(\.rawValue)).joined(separator: ", ")))")
+        try require(frameEvery >= 1, "--frame-every must be at least 1, got \(frameEvery)")
+        if toyDataset != nil {
+            try require(dataDirectory == nil && imageLimit == nil, "the toy datasets are drawn, not read: --data-dir and --limit do not apply")
+        } else {
+            try require(!fixedGenerator, "--fixed-generator is for the toy datasets (\(ToyDataset.names))")
+        }
         _ = try TrainingPreset.named(preset)
         try require(ModelArchitecture.named(model) != nil, "unknown --model '\(model)' (expected \(ModelArchitecture.names))")
         try require(width >= 1, "--dim must be at least 1, got \(width)")
@@ -132,6 +147,19 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
     /// (width 64, latent 128), batch 50, n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9) for
     /// both, 200,000 generator iterations.
     case paperMNIST = "paper-mnist"
+    /// The paper's toy experiments as the official gan_toy.py runs them: the toy MLPs (width 512,
+    /// 2-D noise) on 8 Gaussians, batch 256, n_critic 5, λ 0.1, Adam 1e-4 with betas (0.5, 0.9),
+    /// 100,000 generator iterations, a frame every 1,000.
+    case toy
+
+    /// The preset a model's own code trains with.
+    public static func defaults(for model: ModelArchitecture) -> TrainingPreset {
+        switch model {
+        case .seed: .seed
+        case .mnistDCGAN: .paperMNIST
+        case .toy: .toy
+        }
+    }
 
     /// The preset called `name`, or an error listing the presets.
     public static func named(_ name: String) throws(TrainingError) -> TrainingPreset {
@@ -165,6 +193,20 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
             config.beta1 = 0.5
             config.beta2 = 0.9
             config.iterations = 200_000
+        }
+        if self == .toy {
+            config.model = ModelArchitecture.toy.rawValue
+            config.dataset = ToyDataset.eightGaussians.rawValue
+            config.latentDimension = ModelArchitecture.toy.defaultLatentDimension
+            config.width = ModelArchitecture.toy.defaultWidth
+            config.batchSize = 256
+            config.criticSteps = 5
+            config.lambda = 0.1
+            config.criticLearningRate = 1e-4
+            config.generatorLearningRate = 1e-4
+            config.beta1 = 0.5
+            config.beta2 = 0.9
+            config.iterations = 100_000
         }
         return config
     }

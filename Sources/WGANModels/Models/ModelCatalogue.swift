@@ -25,6 +25,8 @@ public enum ModelArchitecture: String, CaseIterable, Codable, Sendable {
     case seed
     /// The paper's MNIST model (the official gan_mnist.py in WGAN-GP mode).
     case mnistDCGAN = "mnist-dcgan"
+    /// The paper's toy MLPs (the official gan_toy.py), on 2-D points.
+    case toy
 
     /// The architecture called `name`, or nil.
     public static func named(_ name: String) -> ModelArchitecture? { ModelArchitecture(rawValue: name) }
@@ -40,7 +42,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public var latentDimension: Int
     /// The convolutional models' base width (the official code's DIM); the seed's MLPs ignore it.
     public var width: Int
-    /// [channels, height, width] of one image.
+    /// [channels, height, width] of one image, or [2] for the toy model's points.
     public var imageShape: [Int]
 
     public init(architecture: ModelArchitecture, latentDimension: Int, width: Int, imageShape: [Int]) {
@@ -69,6 +71,14 @@ public struct ModelSpec: Codable, Equatable, Sendable {
 
     /// Why this spec cannot be built (images of a shape the architecture does not make), or nil.
     public var problem: String? {
+        if architecture == .toy || imageShape == [2] {
+            guard architecture == .toy else { return "\(architecture.rawValue) makes images; the toy datasets are 2-D points (use --model toy)" }
+            guard imageShape == [2] else {
+                return "the toy model makes 2-D points; the data are \(imageShape.map(String.init).joined(separator: "×")) images "
+                    + "(use a toy --dataset: 8gaussians, 25gaussians or swissroll)"
+            }
+            return width >= 1 ? nil : "--dim must be at least 1, got \(width)"
+        }
         guard imageShape.count == 3, imageShape.allSatisfy({ $0 >= 1 }) else { return "image shape \(imageShape) is not [C, H, W]" }
         guard latentDimension >= 1 else { return "the latent dimension must be at least 1, got \(latentDimension)" }
         switch architecture {
@@ -77,13 +87,29 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         case .mnistDCGAN:
             if imageShape != [1, 28, 28] { return "mnist-dcgan makes 1×28×28 images; the data's are \(imageShape.map(String.init).joined(separator: "×"))" }
             return width >= 1 ? nil : "--dim must be at least 1, got \(width)"
+        case .toy:
+            return nil
         }
     }
 }
 
 extension ModelArchitecture {
     /// The latent size the architecture's own code uses, when `--latent-dim` is not given.
-    public var defaultLatentDimension: Int { self == .seed ? 100 : 128 }
+    public var defaultLatentDimension: Int {
+        switch self {
+        case .seed: 100
+        case .mnistDCGAN: 128
+        case .toy: 2
+        }
+    }
+
+    /// The width the architecture's own code uses, when `--dim` is not given.
+    public var defaultWidth: Int {
+        switch self {
+        case .seed, .mnistDCGAN: 64
+        case .toy: 512
+        }
+    }
 
     /// The range of the generator's pixels.
     public var pixelValues: PixelValues { self == .seed ? .symmetric : .unit }
@@ -95,6 +121,7 @@ extension ModelSpec {
         switch architecture {
         case .seed: SeedGenerator(latentDimension: latentDimension, imageShape: imageShape, using: &rng)
         case .mnistDCGAN: MNISTDCGANGenerator(width: width, latentDimension: latentDimension, using: &rng)
+        case .toy: ToyGenerator(latentDimension: latentDimension, width: width, using: &rng)
         }
     }
 
@@ -103,21 +130,29 @@ extension ModelSpec {
         switch architecture {
         case .seed: SeedCritic(inputSize: imageShape.reduce(1, *), using: &rng)
         case .mnistDCGAN: MNISTDCGANCritic(width: width, using: &rng)
+        case .toy: ToyCritic(width: width, using: &rng)
         }
     }
 
     /// The generator's and the critic's sizes, computed without building them.
     public var sizes: [ModelSize] {
-        let pixels = CheckedSize.product(imageShape[0], imageShape[1], imageShape[2]) ?? Int.max
+        let pixels = imageShape.reduce(Optional(1)) { total, side in total.flatMap { CheckedSize.product($0, side) } } ?? Int.max
         switch architecture {
         case .seed:
             return [SeedGenerator.size(latentDimension: latentDimension, pixels: pixels), SeedCritic.size(pixels: pixels)]
         case .mnistDCGAN:
             return [MNISTDCGANGenerator.size(width: width, latentDimension: latentDimension), MNISTDCGANCritic.size(width: width)]
+        case .toy:
+            return [ToyGenerator.size(latentDimension: latentDimension, width: width), ToyCritic.size(width: width)]
         }
     }
 
     /// How the penalty's interpolates are formed: the seed's α·real + (1 − α)·fake, or the
-    /// official code's real + α·(fake − real), for the paper's models.
-    public var interpolation: InterpolationForm { architecture == .seed ? .seed : .official }
+    /// official code's real + α·(fake − real), for the paper's image models (gan_toy.py uses the first).
+    public var interpolation: InterpolationForm {
+        switch architecture {
+        case .seed, .toy: .seed
+        case .mnistDCGAN: .official
+        }
+    }
 }
