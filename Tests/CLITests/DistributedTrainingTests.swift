@@ -113,6 +113,24 @@ final class DistributedTrainingTests: XCTestCase {
         XCTAssertLessThan(step, 300, "stopped long before the end")
     }
 
+    func testAFailureOnRankZeroEndsEveryRank() throws {
+        let folder = try temporaryFolder()
+        let run = try launch(2, ["train"] + Self.quick + ["--epochs", "100", "--out", "run"], in: folder)
+        addTeardownBlock { if run.process.isRunning { run.process.terminate() } }
+        let deadline = Date().addingTimeInterval(120)
+        while !run.standardErrorSoFar.contains("Epoch 1/100:  33%") && Date() < deadline { usleep(50_000) }
+        // The epoch's checkpoint can no longer be written: rank 0 fails while rank 1 goes on to
+        // the next step's all-reduce, where it would wait for ever but for MPI_Abort.
+        let checkpoints = folder.appendingPathComponent("run/checkpoints")
+        try FileManager.default.removeItem(at: checkpoints)
+        try Data().write(to: checkpoints)
+        let finished = run.wait(timeout: 120)
+        XCTAssertNotEqual(finished.status, 0)
+        XCTAssertTrue(finished.standardError.contains("wgan: error: cannot write"), finished.standardError)
+        let everything = finished.standardOutput + finished.standardError
+        XCTAssertTrue(everything.contains("MPI_ABORT was invoked on rank 0"), everything)
+    }
+
     func testMissingOpenMPIIsOneLine() throws {
         let folder = try temporaryFolder()
         let result = try wgan(["train", "--distributed", "--max-steps", "1", "--out", "run"], in: folder,
