@@ -38,6 +38,9 @@ let package = Package(
         // kernel before we can choose one for this CPU. CBLASRuntime checks its calls against
         // <cblas.h> and opens the library at first use, after setting OPENBLAS_CORETYPE.
         .target(name: "CBLASRuntime"),
+        // Open MPI (Debian's libopenmpi-dev / openmpi-bin) is likewise opened at run time, and only
+        // for a distributed run: single-machine use needs neither the library nor mpirun.
+        .target(name: "CMPIRuntime"),
         // Elementwise kernels built for AVX-512/AVX2 by function attributes, chosen at run time.
         .target(name: "CKernels"),
 
@@ -57,7 +60,7 @@ let package = Package(
         .target(name: "WGANModels", dependencies: ["WGANEngine", "WGANNN", "WGANOptim"]),
         // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
         .target(name: "WGAN", dependencies: ["WGANModels", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
-                                             "WGANImage", "WGANFiles", "WGANPlot"]),
+                                             "WGANImage", "WGANFiles", "WGANPlot", "CMPIRuntime"]),
         .executableTarget(name: "wgan", dependencies: [
             "WGAN", "WGANModels", "WGANEngine", "WGANFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
