@@ -16,12 +16,12 @@ struct BenchCommand: ParsableCommand {
             blas_core and peak_rss_mb (and ms_per_step, steps_per_s, gflop_per_step as the same figures).
             """)
 
-    @Option(help: "Model: seed or mnist-dcgan.")
+    @Option(help: "Model: seed, mnist-dcgan, cifar-dcgan or dcgan64.")
     var model = ModelArchitecture.seed.rawValue
-    @Option(parsing: .unconditional, help: "Images per batch (default: seed 64, mnist-dcgan 50).")
+    @Option(parsing: .unconditional, help: "Images per batch (default: the model's preset's: seed 64, mnist-dcgan 50, cifar-dcgan and dcgan64 64).")
     var batchSize: Int?
-    @Option(parsing: .unconditional, help: "Width of the convolutional models (default 64).")
-    var dim = 64
+    @Option(parsing: .unconditional, help: "Width of the convolutional models (default: cifar-dcgan 128, others 64).")
+    var dim: Int?
     @Option(name: [.customLong("iterations"), .customLong("steps")], parsing: .unconditional,
             help: "Timed iterations (default: seed 200, mnist-dcgan 3).")
     var iterations: Int?
@@ -39,7 +39,7 @@ struct BenchCommand: ParsableCommand {
             }
             let seed = architecture == .seed
             let chosen = [("--batch-size", batchSize ?? 2, 2), ("--iterations", iterations ?? 1, 1), ("--warmup", warmup ?? 0, 0),
-                          ("--threads", threads, 1), ("--dim", dim, 1)]
+                          ("--threads", threads, 1), ("--dim", dim ?? 1, 1)]
             for (flag, value, least) in chosen where value < least {
                 throw TrainingError.invalidSetting("\(flag) must be at least \(least), got \(value)")
             }

@@ -99,7 +99,7 @@ public struct GeneratorSampler {
             defer { generator.train() }
             return try Self.requireFinite(withoutGrad { generator(z) })
         case .batch:
-            let hasBatchNorm = generator.modules.contains { $0 is BatchNorm1d }
+            let hasBatchNorm = generator.modules.contains { $0 is BatchNorm }
             guard z.shape[0] >= 2 || !hasBatchNorm else {
                 throw .invalidSetting("--batch-norm batch needs at least 2 samples (BatchNorm's batch statistics), got \(z.shape[0])")
             }

@@ -132,6 +132,22 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
     /// (width 64, latent 128), batch 50, n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9) for
     /// both, 200,000 generator iterations.
     case paperMNIST = "paper-mnist"
+    /// The official gan_cifar.py in WGAN-GP mode: cifar-dcgan (width 128, latent 128), batch 64,
+    /// n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9), 200,000 generator iterations.
+    case paperCIFAR = "paper-cifar"
+    /// gan_64x64.py's DCGAN pair in WGAN-GP mode: dcgan64 (width 64, latent 128), batch 64,
+    /// n_critic 5, λ 10, Adam 1e-4 with betas (0, 0.9) as that file sets them, 200,000 iterations.
+    case paper64 = "paper-64"
+
+    /// The preset that trains `architecture` as its paper does (`seed` for the seed's MLPs).
+    public static func forModel(_ architecture: ModelArchitecture) -> TrainingPreset {
+        switch architecture {
+        case .seed: .seed
+        case .mnistDCGAN: .paperMNIST
+        case .cifarDCGAN: .paperCIFAR
+        case .dcgan64: .paper64
+        }
+    }
 
     /// The preset called `name`, or an error listing the presets.
     public static func named(_ name: String) throws(TrainingError) -> TrainingPreset {
@@ -163,6 +179,20 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
             config.criticLearningRate = 1e-4
             config.generatorLearningRate = 1e-4
             config.beta1 = 0.5
+            config.beta2 = 0.9
+            config.iterations = 200_000
+        }
+        if self == .paperCIFAR || self == .paper64 {
+            let architecture: ModelArchitecture = self == .paperCIFAR ? .cifarDCGAN : .dcgan64
+            config.model = architecture.rawValue
+            config.latentDimension = architecture.defaultLatentDimension
+            config.width = architecture.defaultWidth
+            config.batchSize = 64
+            config.criticSteps = 5
+            config.lambda = 10
+            config.criticLearningRate = 1e-4
+            config.generatorLearningRate = 1e-4
+            config.beta1 = self == .paperCIFAR ? 0.5 : 0
             config.beta2 = 0.9
             config.iterations = 200_000
         }

@@ -50,6 +50,10 @@ public struct TrainingOptions: Sendable {
         if given["model"] != nil && given["latent-dim"] == nil, let architecture = ModelArchitecture.named(config.model) {
             config.latentDimension = architecture.defaultLatentDimension
         }
+        // And its own width (cifar-dcgan's DIM is 128), unless --dim is given too.
+        if given["model"] != nil && given["dim"] == nil, let architecture = ModelArchitecture.named(config.model) {
+            config.width = architecture.defaultWidth
+        }
         try config.validate()
         return config
     }

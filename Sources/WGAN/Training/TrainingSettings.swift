@@ -120,12 +120,15 @@ extension TrainingSetting {
         .value("preset", key: "preset", \.preset,
                help: "Defaults to start from: seed (the seed script, default), paper (Algorithm 1: Adam 1e-4, betas (0, 0.9), "
                    + "n-critic 5, λ 10), paper-mnist (the official gan_mnist.py: --model mnist-dcgan, batch 50, n-critic 5, "
-                   + "Adam 1e-4 betas (0.5, 0.9), 200,000 iterations). Flags override it."),
+                   + "Adam 1e-4 betas (0.5, 0.9), 200,000 iterations), paper-cifar (gan_cifar.py: --model cifar-dcgan, "
+                   + "--dim 128, batch 64, n-critic 5, Adam 1e-4 betas (0.5, 0.9)), paper-64 (gan_64x64.py's DCGAN: --model "
+                   + "dcgan64, --dim 64, batch 64, n-critic 5, Adam 1e-4 betas (0, 0.9)). Flags override it."),
         .value("model", key: "model", \.model,
-               help: "Models: seed (the seed's MLPs, default) or mnist-dcgan (the paper's MNIST model: convolutions, "
+               help: "Models: seed (the seed's MLPs, default), mnist-dcgan (the paper's MNIST model: convolutions, "
                    + "sigmoid output, pixels in [0, 1]; initialised as the official tflib code: He-uniform convolutions, "
-                   + "Glorot-uniform linear layers, zero biases).", mayBeAbsentFromSavedRuns: true),
-        .value("dim", key: "dim", \.width, help: "Width of the convolutional models (the official DIM, default 64).",
+                   + "Glorot-uniform linear layers, zero biases), cifar-dcgan (gan_cifar.py: 32×32 colour, BatchNorm in the "
+                   + "generator, tanh) or dcgan64 (64×64, one level deeper, layer norm in the critic).", mayBeAbsentFromSavedRuns: true),
+        .value("dim", key: "dim", \.width, help: "Width of the convolutional models (the official DIM: cifar-dcgan 128, others 64).",
                mayBeAbsentFromSavedRuns: true),
         .value("dataset", key: "dataset", \.dataset, help: "Dataset: mnist (vendored) or fashion-mnist."),
         .optional("data-dir", key: "data_dir", \.dataDirectory,
