@@ -73,7 +73,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
             if !condition { throw .invalidSetting(message()) }
         }
         try require(DatasetName(rawValue: dataset) != nil,
-                    "unknown dataset '\(dataset)' (expected \(DatasetName.allCases.map(\.rawValue).joined(separator: " or ")))")
+                    "unknown dataset '\(dataset)' (expected \(DatasetName.allCases.map(\.rawValue).dropLast().joined(separator: ", ")) "
+                        + "or \(DatasetName.allCases.last!.rawValue))")
         _ = try TrainingPreset.named(preset)
         try require(ModelArchitecture.named(model) != nil, "unknown --model '\(model)' (expected \(ModelArchitecture.names))")
         try require(width >= 1, "--dim must be at least 1, got \(width)")

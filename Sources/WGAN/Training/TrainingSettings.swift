@@ -130,7 +130,7 @@ extension TrainingSetting {
                    + "generator, tanh) or dcgan64 (64×64, one level deeper, layer norm in the critic).", mayBeAbsentFromSavedRuns: true),
         .value("dim", key: "dim", \.width, help: "Width of the convolutional models (the official DIM: cifar-dcgan 128, others 64).",
                mayBeAbsentFromSavedRuns: true),
-        .value("dataset", key: "dataset", \.dataset, help: "Dataset: mnist (vendored) or fashion-mnist."),
+        .value("dataset", key: "dataset", \.dataset, help: "Dataset: mnist (vendored), fashion-mnist or cifar10 (binary or Python version, from --data-dir)."),
         .optional("data-dir", key: "data_dir", \.dataDirectory,
                   help: "A folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz])."),
         .optional("limit", key: "limit", \.imageLimit, help: "Train on the first N images only (quick runs)."),
