@@ -31,6 +31,7 @@ let package = Package(
         // C libraries from Debian packages, found through pkg-config.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         // OpenBLAS (Debian's libopenblas-dev) is deliberately not a linked system library: linking
         // it (pkg-config adds -lopenblas) loads it at process start, when its constructor fixes the
         // kernel before we can choose one for this CPU. CBLASRuntime checks its calls against
@@ -47,8 +48,8 @@ let package = Package(
         // File formats and data, all read and written through WGANFiles.
         .target(name: "WGANFiles"),
         .target(name: "TensorFormats", dependencies: ["WGANFiles"]),
-        .target(name: "WGANData", dependencies: ["CZlib", "WGANFiles"], resources: [.copy("Resources/mnist")]),
-        .target(name: "WGANImage", dependencies: ["CPNG", "WGANFiles"]),
+        .target(name: "WGANData", dependencies: ["CZlib", "WGANFiles", "WGANImage"], resources: [.copy("Resources/mnist")]),
+        .target(name: "WGANImage", dependencies: ["CPNG", "CTurboJPEG", "WGANFiles"]),
         // The GAN itself: the models and Algorithm 1's steps (penalty, critic and generator updates).
         .target(name: "WGANModels", dependencies: ["WGANEngine", "WGANNN", "WGANOptim"]),
         // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
@@ -62,7 +63,7 @@ let package = Package(
         .testTarget(name: "WGANNNTests", dependencies: ["WGANNN", "WGANOptim", "WGANEngine"]),
         .testTarget(name: "WGANFilesTests", dependencies: ["WGANFiles"]),
         .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
-        .testTarget(name: "WGANDataTests", dependencies: ["WGANData"]),
+        .testTarget(name: "WGANDataTests", dependencies: ["WGANData", "WGANImage"]),
         .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles"]),
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "CKernels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
                                                       "WGANData", "WGANImage"]),

@@ -8,6 +8,8 @@ public enum DatasetName: String, Sendable, CaseIterable, CustomStringConvertible
     case fashionMNIST = "fashion-mnist"
     /// Krizhevsky's CIFAR-10, binary or Python version, from `--data-dir` (not packaged by Debian).
     case cifar10
+    /// A folder of PNG and JPEG files (`ImageFolder`), from `--data-dir`.
+    case imageFolder = "images"
 
     /// Where Debian's `dataset-fashion-mnist` installs its files.
     public static let fashionMNISTSystemDirectory = URL(fileURLWithPath: "/usr/share/datasets/fashion-mnist")
@@ -18,6 +20,7 @@ public enum DatasetName: String, Sendable, CaseIterable, CustomStringConvertible
         case .mnist: return "MNIST"
         case .fashionMNIST: return "Fashion-MNIST"
         case .cifar10: return "CIFAR-10"
+        case .imageFolder: return "image folder"
         }
     }
 
@@ -39,6 +42,9 @@ public enum DatasetName: String, Sendable, CaseIterable, CustomStringConvertible
             throw .datasetNotInstalled(dataset: description, directory: "(no default folder)",
                                        remedy: "download cifar-10-binary.tar.gz or cifar-10-python.tar.gz from "
                                            + "https://www.cs.toronto.edu/~kriz/cifar.html, extract it and pass --data-dir")
+        case .imageFolder:
+            throw .datasetNotInstalled(dataset: description, directory: "(no default folder)",
+                                       remedy: "pass --data-dir with a folder of PNG or JPEG files")
         }
     }
 
@@ -50,6 +56,8 @@ public enum DatasetName: String, Sendable, CaseIterable, CustomStringConvertible
         switch self {
         case .mnist, .fashionMNIST: return try ImageDataset.load(directory: folder, split: split)
         case .cifar10: return try CIFAR10.load(directory: folder, split: split)
+        case .imageFolder:
+            return try ImageFolder.load(directory: folder, options: ImageFolder.Options(side: 28)).dataset
         }
     }
 

@@ -111,6 +111,13 @@ public struct ImageDataset: Sendable {
                             pixelBytes: images.elements, labels: Array(labels.elements))
     }
 
+    /// Whether `directory` holds the IDX image file of `split` (gzipped or plain).
+    public static func hasIDXFiles(in directory: URL, split: Split) -> Bool {
+        [split.imagesFileName + ".gz", split.imagesFileName].contains {
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
+        }
+    }
+
     /// The file for `name` in `directory`: `name.gz` or `name`. When both exist, the one that
     /// `SHA256SUMS` lists wins, so that the checked file is the one read; otherwise the `.gz`.
     private static func locate(_ name: String, in directory: URL,

@@ -58,8 +58,11 @@ struct TrainCommand: ParsableCommand {
             let flag = word.dropFirst(2)
             let (name, inline) = flag.firstIndex(of: "=").map { (String(flag[..<$0]), String(flag[flag.index(after: $0)...])) }
                 ?? (String(flag), nil)
-            guard TrainingSetting.named(name) != nil else { throw .invalidSetting("unknown option '--\(name)'") }
-            guard let value = inline ?? remaining.popFirst() else { throw .invalidSetting("missing value for '--\(name)'") }
+            guard let setting = TrainingSetting.named(name) else { throw .invalidSetting("unknown option '--\(name)'") }
+            // A switch stands alone unless given `=value`.
+            guard let value = inline ?? (setting.isSwitch ? "true" : remaining.popFirst()) else {
+                throw .invalidSetting("missing value for '--\(name)'")
+            }
             var argument = value
             // Absolute, so that the saved settings still find the data when resumed from elsewhere.
             if name == "data-dir" { argument = URL(fileURLWithPath: value).standardizedFileURL.path }

@@ -51,7 +51,7 @@ final class TrainingConfigTests: XCTestCase {
             ("--beta1 must be in [0, 1), got 1.0", { $0.beta1 = 1 }),
             ("--lambda must be a non-negative number, got -0.5", { $0.lambda = -0.5 }),
             ("unknown --gp-norm 'flat' (expected sample or pixel)", { $0.penaltyNorm = "flat" }),
-            ("unknown dataset 'cifar' (expected mnist, fashion-mnist or cifar10)", { $0.dataset = "cifar" }),
+            ("unknown dataset 'cifar' (expected mnist, fashion-mnist, cifar10 or images)", { $0.dataset = "cifar" }),
             ("--max-steps must be at least 1, got 0", { $0.maxSteps = 0 }),
             ("--threads must be at least 1, got 0", { $0.threads = 0 }),
             ("--log-every must be at least 1, got 0", { $0.logEvery = 0 }),

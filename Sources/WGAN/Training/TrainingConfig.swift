@@ -41,6 +41,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var loss = TrainingLoss.gradientPenalty.rawValue
     /// The clipping bound c of `--loss clip`.
     public var clip = 0.01
+    /// An image folder's images are made this many pixels square (default: the model's size).
+    public var imageSize: Int?
+    /// An image folder's images are made grey (1) or RGB (3) (default: from the files).
+    public var channels: Int?
+    /// Stop at an image file that cannot be decoded instead of skipping it.
+    public var strict = false
 
     /// The machine's core count: each of OpenBLAS's threads wants a core of its own.
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -98,6 +104,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         if let maxSteps { try require(maxSteps >= 1, "--max-steps must be at least 1, got \(maxSteps)") }
         if let logEvery { try require(logEvery >= 1, "--log-every must be at least 1, got \(logEvery)") }
         if let imageLimit { try require(imageLimit >= 1, "--limit must be at least 1, got \(imageLimit)") }
+        if let imageSize { try require((1...4096).contains(imageSize), "--image-size must be from 1 to 4096, got \(imageSize)") }
+        if let channels { try require(channels == 1 || channels == 3, "--channels must be 1 or 3, got \(channels)") }
     }
 
     /// The settings as one line of JSON with sorted keys (the checkpoint's metadata).

@@ -23,6 +23,11 @@ extension Double: SettingValue {
     public static var kind: String { "a number" }
 }
 
+extension Bool: SettingValue {
+    public init?(argument: String) { self.init(argument) }
+    public static var kind: String { "true or false" }
+}
+
 extension String: SettingValue {
     public init?(argument: String) { self = argument }
     public static var kind: String { "a word" }
@@ -56,6 +61,9 @@ public struct TrainingSetting: Sendable {
 
     /// The flag as typed: `--batch-size`.
     public var flag: String { "--\(name)" }
+
+    /// Whether the setting is a switch: `--strict` alone means `--strict true`.
+    public var isSwitch: Bool { kind == Bool.kind }
 
     /// A setting held in a field of type `Value`.
     static func value<Value: SettingValue>(
@@ -130,9 +138,21 @@ extension TrainingSetting {
                    + "generator, tanh) or dcgan64 (64×64, one level deeper, layer norm in the critic).", mayBeAbsentFromSavedRuns: true),
         .value("dim", key: "dim", \.width, help: "Width of the convolutional models (the official DIM: cifar-dcgan 128, others 64).",
                mayBeAbsentFromSavedRuns: true),
-        .value("dataset", key: "dataset", \.dataset, help: "Dataset: mnist (vendored), fashion-mnist or cifar10 (binary or Python version, from --data-dir)."),
+        .value("dataset", key: "dataset", \.dataset, help: "Dataset: mnist (vendored), fashion-mnist, cifar10 (binary or Python version, from --data-dir) or "
+                   + "images (a folder of PNG and JPEG files, from --data-dir)."),
         .optional("data-dir", key: "data_dir", \.dataDirectory,
-                  help: "A folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz])."),
+                  help: "A folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]), of CIFAR-10's "
+                      + "files (--dataset cifar10), or of PNG and JPEG images (searched recursively; --dataset images, "
+                      + "the default for a folder without IDX files)."),
+        .optional("image-size", key: "image_size", \.imageSize,
+                  help: "An image folder's images are cropped to their central square and resized to N×N (area "
+                      + "averaging when shrinking; default: the model's size, 28 for seed and mnist-dcgan, 32 for "
+                      + "cifar-dcgan, 64 for dcgan64)."),
+        .optional("channels", key: "channels", \.channels,
+                  help: "An image folder's images as grey (1) or RGB (3) (default: 3 if any file is in colour)."),
+        .value("strict", key: "strict", \.strict,
+               help: "Stop at an image file that cannot be decoded (default: skip it, and say so).",
+               mayBeAbsentFromSavedRuns: true),
         .optional("limit", key: "limit", \.imageLimit, help: "Train on the first N images only (quick runs)."),
         .value("latent-dim", key: "latent_dim", \.latentDimension,
                help: "Latent dimension (default: the model's, 100 for seed, 128 for mnist-dcgan)."),
