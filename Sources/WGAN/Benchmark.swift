@@ -25,7 +25,7 @@ public struct TrainingBenchmark {
     }
 
     public var model = ModelArchitecture.seed
-    /// Images per batch; nil: the model's preset's (64 for seed, 50 for mnist-dcgan).
+    /// Images per batch; nil: the model's preset's (50 for mnist-dcgan, otherwise 64).
     public var batch: Int?
     /// The convolutional models' width; nil: the model's own (128 for cifar-dcgan, else 64).
     public var width: Int?

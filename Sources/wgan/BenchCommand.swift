@@ -9,8 +9,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time training iterations and compare them with their matrix products alone (the floor).",
         discussion: """
             An iteration is what a training run repeats: --n-critic critic steps with the gradient \
-            penalty, then a generator step (for seed, one of each: the seed's step; for mnist-dcgan, five \
-            critic steps, as paper-mnist trains). Models, optimizers and settings are those of the \
+            penalty, then a generator step (for seed, one of each: the seed's step; for the convolutional models, five \
+            critic steps, as their presets train). Models, optimizers and settings are those of the \
             model's preset. With --json the last line is one JSON object with the keys ms_per_iteration, \
             iterations_per_s, gflop_per_iteration, gflops, floor_ms, ratio_to_floor, batch, threads, \
             blas_core and peak_rss_mb (and ms_per_step, steps_per_s, gflop_per_step as the same figures).
@@ -23,9 +23,9 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Width of the convolutional models (default: cifar-dcgan 128, others 64).")
     var dim: Int?
     @Option(name: [.customLong("iterations"), .customLong("steps")], parsing: .unconditional,
-            help: "Timed iterations (default: seed 200, mnist-dcgan 3).")
+            help: "Timed iterations (default: seed 200, the convolutional models 3).")
     var iterations: Int?
-    @Option(parsing: .unconditional, help: "Untimed iterations first (default: seed 20, mnist-dcgan 1).")
+    @Option(parsing: .unconditional, help: "Untimed iterations first (default: seed 20, the convolutional models 1).")
     var warmup: Int?
     @Option(parsing: .unconditional, help: "Threads for matrix products and parallel work (default: the machine's core count).")
     var threads = TrainingConfig.defaultThreads
