@@ -33,6 +33,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         // OpenBLAS (Debian's libopenblas-dev) is deliberately not a linked system library: linking
         // it (pkg-config adds -lopenblas) loads it at process start, when its constructor fixes the
         // kernel before we can choose one for this CPU. CBLASRuntime checks its calls against
@@ -52,8 +53,8 @@ let package = Package(
         // File formats and data, all read and written through WGANFiles.
         .target(name: "WGANFiles"),
         .target(name: "TensorFormats", dependencies: ["WGANFiles"]),
-        .target(name: "WGANData", dependencies: ["CZlib", "WGANFiles"], resources: [.copy("Resources/mnist")]),
-        .target(name: "WGANImage", dependencies: ["CPNG", "WGANFiles"]),
+        .target(name: "WGANData", dependencies: ["CZlib", "WGANFiles", "WGANImage"], resources: [.copy("Resources/mnist")]),
+        .target(name: "WGANImage", dependencies: ["CPNG", "CTurboJPEG", "WGANFiles"]),
         // Plots (lines, scatter, histograms, filled contours, log scales) drawn by Cairo.
         .target(name: "WGANPlot", dependencies: ["CCairo", "WGANFiles"]),
         // The GAN itself: the models and Algorithm 1's steps (penalty, critic and generator updates).
@@ -69,7 +70,7 @@ let package = Package(
         .testTarget(name: "WGANNNTests", dependencies: ["WGANNN", "WGANOptim", "WGANEngine"]),
         .testTarget(name: "WGANFilesTests", dependencies: ["WGANFiles"]),
         .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
-        .testTarget(name: "WGANDataTests", dependencies: ["WGANData"]),
+        .testTarget(name: "WGANDataTests", dependencies: ["WGANData", "WGANImage"]),
         .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles"]),
         .testTarget(name: "WGANPlotTests", dependencies: ["WGANPlot", "WGANImage"]),
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "CKernels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",

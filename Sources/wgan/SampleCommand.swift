@@ -10,9 +10,10 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Generate images from a generator checkpoint.",
         discussion: """
-            --out FILE.png writes a grid (ceil(sqrt(N)) per row, normalised to the images' min..max); \
-            --out FILE.npy writes float32 (N, C, H, W) in the generator's output range ([-1, 1] for seed, [0, 1] for mnist-dcgan); \
-            a toy model's samples are 2-D points: (N, 2) in .npy, a scatter plot in .png. \
+            --out FILE.png writes a grid (ceil(sqrt(N)) per row, normalised to the images' min..max; RGB for colour \
+            models, grey for grey ones); --out FILE.npy writes float32 (N, C, H, W) in the generator's output range \
+            ([0, 1] for mnist-dcgan, [-1, 1] for seed, cifar-dcgan and dcgan64); a toy model's samples are \
+            2-D points: (N, 2) in .npy, a scatter plot in .png. \
             The model is rebuilt from the checkpoint's metadata.
             """)
 

@@ -90,7 +90,7 @@ public struct GeneratorSampler {
     }
 
     /// The generator's images of `z`, [N, C, H, W], values in its output range ([-1, 1] for the
-    /// seed's tanh, [0, 1] for mnist-dcgan's sigmoid). BatchNorm modes matter only for a
+    /// tanh models, [0, 1] for mnist-dcgan's sigmoid). BatchNorm modes matter only for a
     /// generator that has BatchNorm.
     public func images(for z: Tensor, batchNorm: BatchNormMode = .running) throws(TrainingError) -> Tensor {
         switch batchNorm {
@@ -99,7 +99,7 @@ public struct GeneratorSampler {
             defer { generator.train() }
             return try Self.requireFinite(withoutGrad { generator(z) })
         case .batch:
-            let hasBatchNorm = generator.modules.contains { $0 is BatchNorm1d }
+            let hasBatchNorm = generator.modules.contains { $0 is BatchNorm }
             guard z.shape[0] >= 2 || !hasBatchNorm else {
                 throw .invalidSetting("--batch-norm batch needs at least 2 samples (BatchNorm's batch statistics), got \(z.shape[0])")
             }

@@ -47,6 +47,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var frameEvery = 1000
     /// Log each critic layer's gradient norm and draw the critic's weight histogram every epoch.
     public var diagnostics = false
+    /// An image folder's images are made this many pixels square (default: the model's size).
+    public var imageSize: Int?
+    /// An image folder's images are made grey (1) or RGB (3) (default: from the files).
+    public var channels: Int?
+    /// Stop at an image file that cannot be decoded instead of skipping it.
+    public var strict = false
 
     /// The machine's core count: each of OpenBLAS's threads wants a core of its own.
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -81,8 +87,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(TrainingError) {
             if !condition { throw .invalidSetting(message()) }
         }
+        let names = DatasetName.allCases.map(\.rawValue) + ToyDataset.allCases.map(\.rawValue)
         try require(DatasetName(rawValue: dataset) != nil || toyDataset != nil,
-                    "unknown dataset '\(dataset)' (expected \((DatasetName.allCases.map(\.rawValue) + ToyDataset.allCases.map(\.rawValue)).joined(separator: ", ")))")
+                    "unknown dataset '\(dataset)' (expected \(names.dropLast().joined(separator: ", ")) or \(names[names.count - 1]))")
         try require(frameEvery >= 1, "--frame-every must be at least 1, got \(frameEvery)")
         if toyDataset != nil {
             try require(dataDirectory == nil && imageLimit == nil, "the toy datasets are drawn, not read: --data-dir and --limit do not apply")
@@ -112,6 +119,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         if let maxSteps { try require(maxSteps >= 1, "--max-steps must be at least 1, got \(maxSteps)") }
         if let logEvery { try require(logEvery >= 1, "--log-every must be at least 1, got \(logEvery)") }
         if let imageLimit { try require(imageLimit >= 1, "--limit must be at least 1, got \(imageLimit)") }
+        if let imageSize { try require((1...4096).contains(imageSize), "--image-size must be from 1 to 4096, got \(imageSize)") }
+        if let channels { try require(channels == 1 || channels == 3, "--channels must be 1 or 3, got \(channels)") }
     }
 
     /// The settings as one line of JSON with sorted keys (the checkpoint's metadata).
@@ -147,16 +156,24 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
     /// (width 64, latent 128), batch 50, n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9) for
     /// both, 200,000 generator iterations.
     case paperMNIST = "paper-mnist"
+    /// The official gan_cifar.py in WGAN-GP mode: cifar-dcgan (width 128, latent 128), batch 64,
+    /// n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9), 200,000 generator iterations.
+    case paperCIFAR = "paper-cifar"
+    /// gan_64x64.py's DCGAN pair in WGAN-GP mode: dcgan64 (width 64, latent 128), batch 64,
+    /// n_critic 5, λ 10, Adam 1e-4 with betas (0, 0.9) as that file sets them, 200,000 iterations.
+    case paper64 = "paper-64"
     /// The paper's toy experiments as the official gan_toy.py runs them: the toy MLPs (width 512,
     /// 2-D noise) on 8 Gaussians, batch 256, n_critic 5, λ 0.1, Adam 1e-4 with betas (0.5, 0.9),
     /// 100,000 generator iterations, a frame every 1,000.
     case toy
 
-    /// The preset a model's own code trains with.
-    public static func defaults(for model: ModelArchitecture) -> TrainingPreset {
-        switch model {
+    /// The preset that trains `architecture` as its paper does (`seed` for the seed's MLPs).
+    public static func forModel(_ architecture: ModelArchitecture) -> TrainingPreset {
+        switch architecture {
         case .seed: .seed
         case .mnistDCGAN: .paperMNIST
+        case .cifarDCGAN: .paperCIFAR
+        case .dcgan64: .paper64
         case .toy: .toy
         }
     }
@@ -207,6 +224,20 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
             config.beta1 = 0.5
             config.beta2 = 0.9
             config.iterations = 100_000
+        }
+        if self == .paperCIFAR || self == .paper64 {
+            let architecture: ModelArchitecture = self == .paperCIFAR ? .cifarDCGAN : .dcgan64
+            config.model = architecture.rawValue
+            config.latentDimension = architecture.defaultLatentDimension
+            config.width = architecture.defaultWidth
+            config.batchSize = 64
+            config.criticSteps = 5
+            config.lambda = 10
+            config.criticLearningRate = 1e-4
+            config.generatorLearningRate = 1e-4
+            config.beta1 = self == .paperCIFAR ? 0.5 : 0
+            config.beta2 = 0.9
+            config.iterations = 200_000
         }
         return config
     }

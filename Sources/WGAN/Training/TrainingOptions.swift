@@ -54,6 +54,10 @@ public struct TrainingOptions: Sendable {
             if given["latent-dim"] == nil { config.latentDimension = architecture.defaultLatentDimension }
             if given["dim"] == nil { config.width = architecture.defaultWidth }
         }
+        // And its own width (cifar-dcgan's DIM is 128), unless --dim is given too.
+        if given["model"] != nil && given["dim"] == nil, let architecture = ModelArchitecture.named(config.model) {
+            config.width = architecture.defaultWidth
+        }
         try config.validate()
         return config
     }

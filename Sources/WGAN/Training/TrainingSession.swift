@@ -23,7 +23,8 @@ public enum TrainingSession {
     public static func start(options: TrainingOptions, out: URL?, runsFolder: URL = URL(fileURLWithPath: "runs"),
                              console: Console) throws -> Trainer {
         let requested = try options.freshConfig()
-        let data = try TrainingData.load(requested)
+        let data = try TrainingData.load(requested, imageCache: imageCache(besideRunIn: out?.deletingLastPathComponent() ?? runsFolder),
+                                         progress: console.reporter, warn: console.info)
         let (config, warning) = data.fittingBatches(requested)
         if let warning { console.info(warning) }
         try TrainingModels.checkMemory(config: config, imageShape: data.imageShape)
@@ -49,7 +50,8 @@ public enum TrainingSession {
         let path = run.trainingStateURL.path
         let file = try ModelStateFile.read(run.trainingStateURL)
         let config = try options.resumedConfig(saved: TrainingStateFile.config(in: file, path: path))
-        let data = try TrainingData.load(config)
+        let data = try TrainingData.load(config, imageCache: imageCache(besideRunIn: directory.deletingLastPathComponent()),
+                                         progress: console.reporter, warn: console.info)
         try TrainingModels.checkMemory(config: config, imageShape: data.imageShape)
         let blas = try prepareBLAS(threads: config.threads)
         // The weights are overwritten by the checkpoint's; the generator only fixes the shapes.
@@ -71,6 +73,10 @@ public enum TrainingSession {
                        fixedNoise: saved.fixedNoise, log: log, reporter: console.reporter, info: console.info,
                        now: console.now, checkpointStep: saved.progress.step)
     }
+
+    /// Where a large image folder's decoded images are kept: `image-cache` in the folder that
+    /// holds the run, so that its other runs and its resumes share them.
+    static func imageCache(besideRunIn parent: URL) -> URL { parent.appendingPathComponent("image-cache") }
 
     /// Loads OpenBLAS, gives the engine `threads` threads and returns the one-line summary.
     static func prepareBLAS(threads: Int) throws -> String {

@@ -57,7 +57,7 @@ public final class WGANGPStep: AdversarialStep {
     ///   and batch statistics make each sample's score depend on the others in its batch.
     public init(generator: Module, critic: Module, generatorOptimizer: Optimizer, criticOptimizer: Optimizer,
                 lambda: Float = 10, penaltyNorm: PenaltyNorm = .sample, interpolation: InterpolationForm = .seed) throws(CriticRefusal) {
-        if critic.modules.contains(where: { $0 is BatchNorm1d }) {
+        if critic.modules.contains(where: { $0 is BatchNorm }) {
             throw CriticRefusal(description: "the critic has BatchNorm, which the gradient penalty cannot train: the penalty is "
                                 + "defined per sample, and batch statistics make each sample's score depend on the rest of its batch")
         }
@@ -183,7 +183,7 @@ public final class WGANGPStep: AdversarialStep {
     private func generation(for z: Tensor) -> Tensor {
         defer { lastGeneration = nil }
         guard let last = lastGeneration, last.z === z, last.training == generator.isTraining else { return generator(z) }
-        for batchNorm in generator.modules.compactMap({ $0 as? BatchNorm1d }) where generator.isTraining {
+        for batchNorm in generator.modules.compactMap({ $0 as? BatchNorm }) where generator.isTraining {
             batchNorm.repeatLastStatisticsUpdate()
         }
         return last.output

@@ -25,6 +25,10 @@ public enum ModelArchitecture: String, CaseIterable, Codable, Sendable {
     case seed
     /// The paper's MNIST model (the official gan_mnist.py in WGAN-GP mode).
     case mnistDCGAN = "mnist-dcgan"
+    /// The paper's CIFAR-10 model (the official gan_cifar.py in WGAN-GP mode), 32×32 colour.
+    case cifarDCGAN = "cifar-dcgan"
+    /// The paper's 64×64 DCGAN (gan_64x64.py), layer norm in the critic.
+    case dcgan64
     /// The paper's toy MLPs (the official gan_toy.py), on 2-D points.
     case toy
 
@@ -89,6 +93,14 @@ public struct ModelSpec: Codable, Equatable, Sendable {
             return width >= 1 ? nil : "--dim must be at least 1, got \(width)"
         case .toy:
             return nil
+        case .cifarDCGAN, .dcgan64:
+            let side = colourDepth.imageSide
+            guard [1, 3].contains(imageShape[0]), imageShape[1] == side, imageShape[2] == side else {
+                let found = imageShape.map(String.init).joined(separator: "×")
+                return "\(architecture.rawValue) makes 3×\(side)×\(side) (or 1×\(side)×\(side)) images; the data's are \(found)"
+                    + " — pass --image-size \(side) --channels 3 with an image folder"
+            }
+            return width >= 1 ? nil : "--dim must be at least 1, got \(width)"
         }
     }
 }
@@ -98,7 +110,7 @@ extension ModelArchitecture {
     public var defaultLatentDimension: Int {
         switch self {
         case .seed: 100
-        case .mnistDCGAN: 128
+        case .mnistDCGAN, .cifarDCGAN, .dcgan64: 128
         case .toy: 2
         }
     }
@@ -106,13 +118,24 @@ extension ModelArchitecture {
     /// The width the architecture's own code uses, when `--dim` is not given.
     public var defaultWidth: Int {
         switch self {
-        case .seed, .mnistDCGAN: 64
+        case .seed, .mnistDCGAN, .dcgan64: 64
+        case .cifarDCGAN: 128
         case .toy: 512
         }
     }
 
-    /// The range of the generator's pixels.
-    public var pixelValues: PixelValues { self == .seed ? .symmetric : .unit }
+    /// The range of the generator's pixels: the sigmoid MNIST model's [0, 1], the tanh models' [-1, 1].
+    public var pixelValues: PixelValues { self == .mnistDCGAN ? .unit : .symmetric }
+
+    /// The images the architecture makes by default ([C, H, W]); the seed's MLPs take any shape.
+    public var defaultImageShape: [Int] {
+        switch self {
+        case .seed, .mnistDCGAN: [1, 28, 28]
+        case .cifarDCGAN: [3, 32, 32]
+        case .dcgan64: [3, 64, 64]
+        case .toy: [2]
+        }
+    }
 }
 
 extension ModelSpec {
@@ -122,6 +145,8 @@ extension ModelSpec {
         case .seed: SeedGenerator(latentDimension: latentDimension, imageShape: imageShape, using: &rng)
         case .mnistDCGAN: MNISTDCGANGenerator(width: width, latentDimension: latentDimension, using: &rng)
         case .toy: ToyGenerator(latentDimension: latentDimension, width: width, using: &rng)
+        case .cifarDCGAN, .dcgan64:
+            ColourDCGANGenerator(depth: colourDepth, width: width, latentDimension: latentDimension, channels: imageShape[0], using: &rng)
         }
     }
 
@@ -131,6 +156,7 @@ extension ModelSpec {
         case .seed: SeedCritic(inputSize: imageShape.reduce(1, *), using: &rng)
         case .mnistDCGAN: MNISTDCGANCritic(width: width, using: &rng)
         case .toy: ToyCritic(width: width, using: &rng)
+        case .cifarDCGAN, .dcgan64: ColourDCGANCritic(depth: colourDepth, width: width, channels: imageShape[0], using: &rng)
         }
     }
 
@@ -144,15 +170,21 @@ extension ModelSpec {
             return [MNISTDCGANGenerator.size(width: width, latentDimension: latentDimension), MNISTDCGANCritic.size(width: width)]
         case .toy:
             return [ToyGenerator.size(latentDimension: latentDimension, width: width), ToyCritic.size(width: width)]
+        case .cifarDCGAN, .dcgan64:
+            return [ColourDCGANGenerator.size(depth: colourDepth, width: width, latentDimension: latentDimension, channels: imageShape[0]),
+                    ColourDCGANCritic.size(depth: colourDepth, width: width, channels: imageShape[0])]
         }
     }
+
+    /// The depth of the colour models (cifar-dcgan's, unless dcgan64).
+    var colourDepth: ColourDCGANDepth { architecture == .dcgan64 ? .sixtyFour : .cifar }
 
     /// How the penalty's interpolates are formed: the seed's α·real + (1 − α)·fake, or the
     /// official code's real + α·(fake − real), for the paper's image models (gan_toy.py uses the first).
     public var interpolation: InterpolationForm {
         switch architecture {
         case .seed, .toy: .seed
-        case .mnistDCGAN: .official
+        case .mnistDCGAN, .cifarDCGAN, .dcgan64: .official
         }
     }
 }
