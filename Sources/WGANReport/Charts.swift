@@ -30,7 +30,8 @@ enum Charts {
         let axes = figure.axes
         axes.title = title
         axes.xLabel = x.label
-        for line in lines {
+        // A run without the key stays out of the legend.
+        for line in lines where !line.xs.isEmpty {
             // Markers make a curve of one or a few points visible at all.
             axes.plot(line.xs, line.ys, color: line.color, width: line.width, label: line.label, dashed: line.dashed,
                       markers: line.xs.count <= 30 && line.width >= 1.5)
@@ -43,12 +44,6 @@ enum Charts {
         if x == .epoch { axes.xTicks = integerTicks(lines.flatMap(\.xs)) }
         axes.legendLocation = .upperRight
         return svg(figure, id: id)
-    }
-
-    /// Each whole epoch's seconds.
-    static func epochTimes(_ seconds: [(epoch: Int, seconds: Double)], id: String) -> String {
-        let line = Line(xs: seconds.map { Double($0.epoch) }, ys: seconds.map(\.seconds))
-        return panel(title: title("seconds", wasserstein: WassersteinEstimate(settings: [:])), x: .epoch, lines: [line], id: id)
     }
 
     /// Whole-number ticks for an epoch axis of a few epochs (nice ticks would give halves);

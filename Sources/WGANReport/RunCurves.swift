@@ -77,7 +77,11 @@ struct RunCurves {
             }
             svgs.append(Charts.panel(title: group, x: x, lines: lines, logScale: true, id: "c\(svgs.count)"))
         }
-        if !run.epochSeconds.isEmpty { svgs.append(Charts.epochTimes(run.epochSeconds, id: "c\(svgs.count)")) }
+        let times = line("seconds", run.log.epochEntries.filter { !$0.partial })
+        if !times.xs.isEmpty {
+            let title = Charts.title("seconds", wasserstein: run.wasserstein)
+            svgs.append(Charts.panel(title: title, x: x, lines: [Charts.Line(xs: times.xs, ys: times.ys)], id: "c\(svgs.count)"))
+        }
         return svgs
     }
 }

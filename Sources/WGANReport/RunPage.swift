@@ -63,7 +63,10 @@ enum RunPage {
         if case .array(let times)? = record["resumed"] { rows.append(("resumed", times.map(\.displayText).joined(separator: ", "))) }
         if let blas = record["blas"] { rows.append(("BLAS kernel", blas.displayText)) }
         if let threads = run.settings["threads"] { rows.append(("threads", threads.displayText)) }
-        if let dataset = record["dataset"]?.object {
+        if run.isToy, let name = run.settings["dataset"] {
+            // A toy run's points are drawn, not read: its record's image count and folder mean nothing.
+            rows.append(("dataset", "\(name.displayText), 2-D points"))
+        } else if let dataset = record["dataset"]?.object {
             let size = [dataset["height"], dataset["width"]].compactMap { $0?.displayText }.joined(separator: "×")
             let text = [dataset["name"]?.displayText, dataset["images"].map { "\($0.displayText) images" },
                         size.isEmpty ? nil : size].compactMap { $0 }.joined(separator: ", ")
