@@ -151,8 +151,8 @@ struct RunFolder {
         for name in (Files.names(in: folder.path) ?? []).sorted() where !Files.isTemporary(name) {
             let path = folder.appendingPathComponent(name).path
             guard case .file = Files.entry(at: path) else { continue }
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            checkpoints.append((path, size ?? 0))
+            var status = stat()
+            checkpoints.append((path, stat(path, &status) == 0 ? Int(status.st_size) : 0))
         }
     }
 

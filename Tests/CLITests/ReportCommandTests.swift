@@ -47,6 +47,19 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertGreaterThan(blue, 100)
     }
 
+    func testAReportThatCannotBeWrittenDoesNotFailTheRun() throws {
+        let folder = try temporaryFolder()
+        XCTAssertEqual(try wgan(["train"] + quickTraining + ["--max-steps", "1", "--out", "run"], in: folder).status, 0)
+        let report = folder.appendingPathComponent("run/report.html")
+        try FileManager.default.removeItem(at: report)
+        try FileManager.default.createDirectory(at: report, withIntermediateDirectories: false)
+        let resumed = try wgan(["train", "--resume", "run", "--max-steps", "2"], in: folder)
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        XCTAssertTrue(resumed.standardOutput.contains("stopped at step 2 (--max-steps"), resumed.standardOutput)
+        XCTAssertEqual(resumed.errorLines.filter { $0.hasPrefix("wgan: warning: no report written: cannot write the report: ") }.count, 1,
+                       resumed.standardError)
+    }
+
     /// The page's `<body …>` tag, where its script writes what it counted.
     private func bodyTag(_ page: String) -> String? {
         page.range(of: "<body").map { String(page[$0.lowerBound...].prefix { $0 != ">" }) + ">" }
@@ -86,8 +99,8 @@ enum Chromium {
         process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
                              "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)"] + arguments
         let output = folder.appendingPathComponent("chromium-out-\(UUID().uuidString)"), errors = output.appendingPathExtension("err")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        try Data().write(to: output)
+        try Data().write(to: errors)
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
