@@ -22,8 +22,16 @@ struct RunCurves {
 
     /// The epoch lines' values of `key`, partial epochs included.
     func epochLine(_ key: String) -> (xs: [Double], ys: [Double]) { line(key, run.log.epochEntries) }
-    /// The `--log-every` lines' values of `key`.
-    func stepLine(_ key: String) -> (xs: [Double], ys: [Double]) { line(key, run.log.stepEntries) }
+    /// The `--log-every` lines' values of `key`, at most `stepLimit` of them, evenly spaced:
+    /// a long run logged every step would otherwise put hundreds of thousands of points in each plot.
+    func stepLine(_ key: String) -> (xs: [Double], ys: [Double]) {
+        let all = line(key, run.log.stepEntries)
+        guard all.xs.count > Self.stepLimit else { return all }
+        let picked = (0..<Self.stepLimit).map { $0 * (all.xs.count - 1) / (Self.stepLimit - 1) }
+        return (picked.map { all.xs[$0] }, picked.map { all.ys[$0] })
+    }
+
+    static let stepLimit = 2_000
 
     /// The points of epochs the run stopped inside.
     func partialPoints(_ key: String) -> [(Double, Double)] {

@@ -102,6 +102,39 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(html.contains("7 settings the runs share"))
     }
 
+    func testAToyRunShowsItsFramesAndFigure() throws {
+        let url = try folder()
+        try Data(#"{"settings": {"dataset": "8gaussians", "iterations": 4, "frame_every": 2, "lambda": 0.1}}"#.utf8)
+            .write(to: url.appendingPathComponent("config.json"))
+        try Data(#"{"epoch":1,"step":2,"D_loss":-1,"G_loss":1,"gp":1,"modes_covered":3,"seconds":1}"#.utf8)
+            .write(to: url.appendingPathComponent("log.jsonl"))
+        let frame = try PNGWriter.encode(Bitmap(width: 8, height: 7, channels: 3, pixels: [UInt8](repeating: 90, count: 168)))
+        for name in ["samples/frame_000002.png", "samples/frame_000004.png", "figure.png"] {
+            try Data(frame).write(to: url.appendingPathComponent(name))
+        }
+        let written = try RunReport.write(run: url)
+        XCTAssertEqual(written.problems, [])
+        let html = try String(contentsOf: written.url, encoding: .utf8)
+        XCTAssertTrue(html.contains("8gaussians, 2-D points"))
+        XCTAssertTrue(html.contains("2 of 4 iterations"))
+        XCTAssertTrue(html.contains("alt=\"iteration 4\""))
+        XCTAssertTrue(html.contains("aria-label=\"Wasserstein estimate (−D_loss + 0.1·gp)\""))
+        XCTAssertTrue(html.contains("aria-label=\"modes covered (modes_covered)\""))
+        // Two frames in the strip, the viewer, and figure.png.
+        XCTAssertEqual(html.components(separatedBy: "<img").count - 1, 4)
+    }
+
+    func testLongStepLogsAreThinnedForThePlots() throws {
+        let url = try folder()
+        let lines = (1...5_000).map { "{\"step\":\($0),\"D_loss\":\($0),\"G_loss\":0,\"gp\":0}" }
+        try Data(lines.joined(separator: "\n").utf8).write(to: url.appendingPathComponent("log.jsonl"))
+        let curves = RunCurves(try RunFolder(url: url))
+        XCTAssertEqual(curves.x, .step)
+        let line = curves.stepLine("D_loss")
+        XCTAssertEqual(line.xs.count, RunCurves.stepLimit)
+        XCTAssertEqual([line.xs.first, line.xs.last, line.ys.last], [1, 5_000, 5_000])
+    }
+
     func testNoRunFolderIsOneSentence() throws {
         let empty = try folder()
         XCTAssertThrowsError(try RunReport.write(run: empty.appendingPathComponent("nowhere"))) { error in
