@@ -109,14 +109,16 @@ enum HTML {
         footer{color:#777;font-size:13px;text-align:center}
         """
 
-    /// The grid viewer's slider, and a count of images that did not load, which the browser
+    /// The grid viewer's slider (the strip scrolls to the grid shown), and a count of images that did not load, which the browser
     /// check reads back from the page (`data-images` and `data-broken-images` on the body).
     private static let script = """
         (function(){
         var strip=Array.prototype.slice.call(document.querySelectorAll('.strip img'));
         var viewer=document.getElementById('viewer'),slider=document.getElementById('slider'),label=document.getElementById('viewer-label');
         function show(i){viewer.src=strip[i].src;label.textContent=strip[i].alt;
-        strip.forEach(function(img,j){img.parentNode.classList.toggle('current',j===i);});}
+        strip.forEach(function(img,j){img.parentNode.classList.toggle('current',j===i);});
+        var figure=strip[i].parentNode,box=figure.parentNode;
+        box.scrollLeft=figure.offsetLeft-box.offsetLeft-(box.clientWidth-figure.offsetWidth)/2;}
         if(viewer&&slider&&strip.length){slider.addEventListener('input',function(){show(+slider.value);});
         strip.forEach(function(img,j){img.addEventListener('click',function(){slider.value=j;show(j);});});show(strip.length-1);}
         window.addEventListener('load',function(){var images=document.images,broken=0;

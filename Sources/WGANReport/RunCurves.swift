@@ -5,27 +5,43 @@ import WGANPlot
 struct RunCurves {
     let run: RunFolder
     let x: Charts.XAxis
+    /// The epoch lines and the step lines as points: x and the values with the estimates added,
+    /// computed once (a long run logs hundreds of thousands of steps).
+    private let epochPoints: [Point], stepPoints: [Point]
+
+    private struct Point {
+        let x: Double
+        let partial: Bool
+        let values: [String: Double]
+    }
 
     /// Step lines, iteration-counted runs and toy runs (whose "epochs" are frames) are drawn
     /// against generator steps; the rest against epochs.
     init(_ run: RunFolder, x: Charts.XAxis? = nil) {
         self.run = run
-        self.x = x ?? (run.log.stepEntries.isEmpty && run.settings["iterations"]?.number == nil && !run.isToy ? .epoch : .step)
+        let x = x ?? (run.log.stepEntries.isEmpty && run.settings["iterations"]?.number == nil && !run.isToy ? .epoch : .step)
+        self.x = x
+        let estimate = run.wasserstein
+        func points(_ entries: [RunLog.Entry]) -> [Point] {
+            entries.compactMap { entry in
+                x.x(of: entry).map { Point(x: $0, partial: entry.partial, values: estimate.adding(to: entry.values)) }
+            }
+        }
+        epochPoints = points(run.log.epochEntries)
+        stepPoints = points(run.log.stepEntries)
     }
 
-    private func values(_ entry: RunLog.Entry) -> [String: Double] { run.wasserstein.adding(to: entry.values) }
-
     /// Every curve's key in the epoch lines (`seconds` and all), ordered for reading.
-    var epochKeys: [String] { RunLog.orderedKeys(run.log.epochEntries.flatMap { values($0).keys }) }
-    var stepKeys: Set<String> { Set(run.log.stepEntries.flatMap { values($0).keys }) }
+    var epochKeys: [String] { RunLog.orderedKeys(epochPoints.flatMap(\.values.keys)) }
+    var stepKeys: Set<String> { Set(stepPoints.flatMap(\.values.keys)) }
     var groupKeys: [String] { Set(run.log.epochEntries.flatMap(\.groups.keys)).sorted() }
 
     /// The epoch lines' values of `key`, partial epochs included.
-    func epochLine(_ key: String) -> (xs: [Double], ys: [Double]) { line(key, run.log.epochEntries) }
+    func epochLine(_ key: String) -> (xs: [Double], ys: [Double]) { line(key, epochPoints) }
     /// The `--log-every` lines' values of `key`, at most `stepLimit` of them, evenly spaced:
     /// a long run logged every step would otherwise put hundreds of thousands of points in each plot.
     func stepLine(_ key: String) -> (xs: [Double], ys: [Double]) {
-        let all = line(key, run.log.stepEntries)
+        let all = line(key, stepPoints)
         guard all.xs.count > Self.stepLimit else { return all }
         let picked = (0..<Self.stepLimit).map { $0 * (all.xs.count - 1) / (Self.stepLimit - 1) }
         return (picked.map { all.xs[$0] }, picked.map { all.ys[$0] })
@@ -35,17 +51,14 @@ struct RunCurves {
 
     /// The points of epochs the run stopped inside.
     func partialPoints(_ key: String) -> [(Double, Double)] {
-        run.log.epochEntries.filter(\.partial).compactMap { entry in
-            guard let x = x.x(of: entry), let y = values(entry)[key] else { return nil }
-            return (x, y)
-        }
+        epochPoints.filter(\.partial).compactMap { point in point.values[key].map { (point.x, $0) } }
     }
 
-    private func line(_ key: String, _ entries: [RunLog.Entry]) -> (xs: [Double], ys: [Double]) {
+    private func line(_ key: String, _ points: [Point]) -> (xs: [Double], ys: [Double]) {
         var xs: [Double] = [], ys: [Double] = []
-        for entry in entries {
-            guard let x = x.x(of: entry), let y = values(entry)[key] else { continue }
-            xs.append(x)
+        for point in points {
+            guard let y = point.values[key] else { continue }
+            xs.append(point.x)
             ys.append(y)
         }
         return (xs, ys)
@@ -85,7 +98,7 @@ struct RunCurves {
             }
             svgs.append(Charts.panel(title: group, x: x, lines: lines, logScale: true, id: "c\(svgs.count)"))
         }
-        let times = line("seconds", run.log.epochEntries.filter { !$0.partial })
+        let times = line("seconds", epochPoints.filter { !$0.partial })
         if !times.xs.isEmpty {
             let title = Charts.title("seconds", wasserstein: run.wasserstein)
             svgs.append(Charts.panel(title: title, x: x, lines: [Charts.Line(xs: times.xs, ys: times.ys)], id: "c\(svgs.count)"))

@@ -32,9 +32,8 @@ struct RunLog {
 
     init(text: String) {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
-            guard let object = JSONValue.parse(Array(trimmed.utf8))?.object else {
+            if line.allSatisfy(\.isWhitespace) { continue }
+            guard let object = JSONValue.parse(line.utf8)?.object else {
                 unreadableLines.append(index + 1)
                 continue
             }
