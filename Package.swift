@@ -39,6 +39,9 @@ let package = Package(
         // kernel before we can choose one for this CPU. CBLASRuntime checks its calls against
         // <cblas.h> and opens the library at first use, after setting OPENBLAS_CORETYPE.
         .target(name: "CBLASRuntime"),
+        // Open MPI (Debian's libopenmpi-dev / openmpi-bin) is likewise opened at run time, and only
+        // for a distributed run: single-machine use needs neither the library nor mpirun.
+        .target(name: "CMPIRuntime"),
         // Elementwise kernels built for AVX-512/AVX2 by function attributes, chosen at run time.
         .target(name: "CKernels"),
 
@@ -58,7 +61,7 @@ let package = Package(
         .target(name: "WGANModels", dependencies: ["WGANEngine", "WGANNN", "WGANOptim"]),
         // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
         .target(name: "WGAN", dependencies: ["WGANModels", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
-                                             "WGANImage", "WGANFiles", "WGANPlot"]),
+                                             "WGANImage", "WGANFiles", "WGANPlot", "CMPIRuntime"]),
         // The HTML report of a run folder (or several), read from its files alone.
         .target(name: "WGANReport", dependencies: ["WGANPlot", "WGANImage", "WGANFiles"]),
         .executableTarget(name: "wgan", dependencies: [

@@ -13,6 +13,9 @@ public final class BatchNorm1d: Module {
     public let numBatchesTracked = Counter()
     public let eps: Float
     public let momentum: Float
+    /// When set, training mode normalises with the statistics of every rank's batch together
+    /// (a SyncBatchNorm), so that data-parallel ranks train the model one process would.
+    public var communicator: Communicator?
 
     /// Note: PyTorch's positional order is (features, eps, momentum), so the seed's
     /// `BatchNorm1d(256, 0.8)` sets eps = 0.8.
@@ -37,6 +40,13 @@ public final class BatchNorm1d: Module {
         guard isTraining else {
             let scale = weight / (runningVar.detached() + eps).sqrt()
             return (input - runningMean.detached()) * scale + bias
+        }
+        if let communicator {
+            let (output, mean, variance, total) = input.syncBatchNorm(weight: weight, bias: bias, eps: eps, communicator: communicator)
+            precondition(total > 1, "BatchNorm1d in training mode needs more than one sample per batch")
+            lastBatchStatistics = (mean, variance, total)
+            updateRunningStatistics(mean: mean, biasedVariance: variance, count: total)
+            return output
         }
         let n = input.shape[0]
         precondition(n > 1, "BatchNorm1d in training mode needs more than one sample per batch")

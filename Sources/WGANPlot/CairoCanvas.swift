@@ -24,6 +24,8 @@ final class CairoCanvas {
         case .svg:
             surface = cairo_svg_surface_create_for_stream(Self.collect, Unmanaged.passUnretained(sink).toOpaque(),
                                                           Double(width), Double(height))
+            // Cairo sizes SVG documents in points by default, which a browser shows a third larger.
+            cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX)
         }
         guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
             cairo_surface_destroy(surface)

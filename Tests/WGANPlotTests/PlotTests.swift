@@ -111,6 +111,7 @@ final class PlotTests: XCTestCase {
         XCTAssertEqual(png.width, 400)
         let svg = try figure.svgString()
         XCTAssertTrue(svg.hasPrefix("<?xml") && svg.contains("<svg"), String(svg.prefix(80)))
+        XCTAssertTrue(svg.contains("width=\"400px\""), "sized in pixels: \(svg.prefix(300))")
         XCTAssertNoThrow(try Figure(width: -5, height: 1_000_000).pngData(), "sizes are clamped")
     }
 

@@ -50,6 +50,8 @@ public final class Trainer {
     public private(set) var checkpointStep: Int?
     /// `--diagnostics`: the critic's gradient norms over the epoch so far.
     private let diagnostics: CriticDiagnostics?
+    /// This rank's part in a data-parallel run (see `Trainer+DataParallel.swift`); nil for one process.
+    public internal(set) var dataParallel: DataParallel?
 
     init(config: TrainingConfig, data: TrainingData, run: RunDirectory, models: TrainingModels, progress: TrainingProgress,
          fixedNoise: Tensor, log: TrainingLog, reporter: ProgressReporter, info: @escaping (String) -> Void,
@@ -101,7 +103,7 @@ public final class Trainer {
                 mark = time
                 reporter.update(completed: completedSteps(),
                                 criticLoss: cycle.criticLoss, generatorLoss: cycle.generatorLoss)
-                if let every = config.logEvery, progress.step % every == 0 {
+                if let every = config.logEvery, progress.step % every == 0, isWriter {
                     try log.append(TrainingLog.StepEntry(step: progress.step, criticLoss: cycle.criticLoss,
                                                          generatorLoss: cycle.generatorLoss, penalty: cycle.penalty))
                 }
@@ -147,13 +149,15 @@ public final class Trainer {
         var critic: CriticStepResult?
         var criticZ: Tensor?
         var criticSteps = 0
+        var (batchCount, rows) = (0, 0..<0)
         repeat {
-            let real = realBatch(batches, at: progress.batchPosition)
-            let count = real.shape[0]
-            // A fixed generator returns its input: real points plus N(0, 1) noise.
+            let (real, count) = realBatch(batches, at: progress.batchPosition)
+            (batchCount, rows) = (count, localRows(ofBatch: count))
+            // A fixed generator returns its input: real points plus N(0, 1) noise (one process only).
+            // Every rank draws the whole batch's z and α, as one process would, and keeps its rows.
             let z = config.fixedGenerator ? withoutGrad { real + Tensor.randn(real.shape, using: &progress.noiseRandom) }
-                : Tensor.randn([count, config.latentDimension], using: &progress.noiseRandom)
-            let alpha = Tensor.uniform([count, 1], using: &progress.noiseRandom)
+                : Tensor.randn([count, config.latentDimension], using: &progress.noiseRandom).keeping(rows: rows)
+            let alpha = Tensor.uniform([count, 1], using: &progress.noiseRandom).keeping(rows: rows)
             let result = models.step.criticStep(real: real, z: z, alpha: alpha)
             try requireFinite(result.loss, "D_loss")
             diagnostics?.record(result)
@@ -168,7 +172,7 @@ public final class Trainer {
 
         // One critic step per generator step is the seed's: the generator reuses the critic's z.
         let z = config.criticSteps == 1 ? criticZ
-            : Tensor.randn([criticZ.shape[0], config.latentDimension], using: &progress.noiseRandom)
+            : Tensor.randn([batchCount, config.latentDimension], using: &progress.noiseRandom).keeping(rows: rows)
         var epochImages: Tensor?
         if progress.batchPosition == batches.count {
             // The seed's grid shows G(z) of the generator step. With the same z, the critic step's
@@ -187,13 +191,19 @@ public final class Trainer {
     }
 
     /// The real batch at `position` in the epoch.
-    private func realBatch(_ batches: EpochBatches, at position: Int) -> Tensor {
+    /// This process's rows of the batch at `position` (all of them for one process; a rank of a
+    /// data-parallel run gathers only its own images, but draws a toy batch whole, as one process
+    /// would, to keep its random stream), and the whole batch's row count.
+    private func realBatch(_ batches: EpochBatches, at position: Int) -> (real: Tensor, count: Int) {
         switch batches {
         case .images(let batches):
-            return realImages(batches[position])
+            let indices = batches[position]
+            let rows = localRows(ofBatch: indices.count)
+            return (realImages(indices.dropFirst(rows.lowerBound).prefix(rows.count)), indices.count)
         case .points(let count):
             guard let points = data.points else { preconditionFailure("point batches come from a toy run's data") }
-            return points.batch(index: progress.epoch * count + position, size: config.batchSize, using: &progress.dataRandom)
+            let batch = points.batch(index: progress.epoch * count + position, size: config.batchSize, using: &progress.dataRandom)
+            return (batch.keeping(rows: localRows(ofBatch: batch.shape[0])), batch.shape[0])
         }
     }
 
@@ -242,6 +252,7 @@ public final class Trainer {
 
     /// Prints and logs the epoch's mean losses and draws the last images and the fixed noise's.
     private func summariseEpoch(lastImages: Tensor, partial: Bool, sampleURL: URL, fixedSampleURL: URL) throws(TrainingError) {
+        guard isWriter else { return }
         let totals = progress.totals
         info(String(format: "total_D_loss:%.4f,total_G_loss:%.4f,total_gp:%.4f",
                     totals.meanCriticLoss, totals.meanGeneratorLoss, totals.meanPenalty) + (partial ? " (epoch so far)" : ""))
@@ -284,6 +295,10 @@ public final class Trainer {
         if let entry = models.firstNonFiniteEntry {
             throw .diverged(what: "\(entry) holds a NaN or an infinity", step: progress.step,
                             epoch: progress.epoch + (isComplete ? 0 : 1), kept: keptCheckpointNote)
+        }
+        guard isWriter else {
+            checkpointStep = progress.step  // rank 0 wrote it
+            return
         }
         do {
             try ModelStateFile.write(ModelStateFile.contents(of: models.generator, role: .generator, spec: models.spec), to: run.generatorURL)

@@ -155,10 +155,6 @@ extension TrainingSetting {
                help: "Toy sets: draw a frame (the critic's value surface with real and generated points), log the "
                    + "means and mode coverage and write a checkpoint every N iterations (default 1000).",
                mayBeAbsentFromSavedRuns: true),
-        .value("diagnostics", key: "diagnostics", \.diagnostics,
-               help: "Log each critic layer's gradient norm (a mean over the epoch) to log.jsonl and draw the critic's "
-                   + "weight histogram every epoch into diagnostics/. A switch.", mayChangeOnResume: true,
-               mayBeAbsentFromSavedRuns: true),
         .optional("data-dir", key: "data_dir", \.dataDirectory,
                   help: "A folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz])."),
         .optional("limit", key: "limit", \.imageLimit, help: "Train on the first N images only (quick runs)."),
@@ -193,6 +189,10 @@ extension TrainingSetting {
                help: "Threads for matrix products and parallel work (default: the machine's core count).", mayChangeOnResume: true),
         .optional("log-every", key: "log_every", \.logEvery, help: "Also log the losses to log.jsonl every N steps.",
                   mayChangeOnResume: true),
+        .value("diagnostics", key: "diagnostics", \.diagnostics,
+               help: "Log each critic layer's gradient norm (a mean over the epoch) to log.jsonl and draw the critic's "
+                   + "weight histogram every epoch into diagnostics/. A switch.", mayChangeOnResume: true,
+               mayBeAbsentFromSavedRuns: true),
     ]
 }
 
