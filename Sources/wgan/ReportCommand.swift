@@ -23,10 +23,6 @@ struct ReportCommand: ParsableCommand {
                                valueName: "file"))
     var out: String?
 
-    func validate() throws {
-        guard !runs.isEmpty else { throw ValidationError("name at least one run folder") }
-    }
-
     func run() throws {
         try reportingFailures {
             let folders = runs.map { URL(fileURLWithPath: $0) }
