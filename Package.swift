@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "WGANPlot", targets: ["WGANPlot"]),
         .library(name: "WGANModels", targets: ["WGANModels"]),
         .library(name: "WGAN", targets: ["WGAN"]),
+        .library(name: "WGANReport", targets: ["WGANReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -62,8 +63,10 @@ let package = Package(
         // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
         .target(name: "WGAN", dependencies: ["WGANModels", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
                                              "WGANImage", "WGANFiles", "WGANPlot", "CMPIRuntime"]),
+        // The HTML report of a run folder (or several), read from its files alone.
+        .target(name: "WGANReport", dependencies: ["WGANPlot", "WGANImage", "WGANFiles"]),
         .executableTarget(name: "wgan", dependencies: [
-            "WGAN", "WGANModels", "WGANEngine", "WGANFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WGAN", "WGANReport", "WGANModels", "WGANEngine", "WGANFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine"]),
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(name: "WGANPlotTests", dependencies: ["WGANPlot", "WGANImage"]),
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "CKernels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
                                                       "WGANData", "WGANImage"]),
+        .testTarget(name: "WGANReportTests", dependencies: ["WGANReport", "WGANImage"]),
         .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage"]),
     ]
 )

@@ -129,6 +129,7 @@ struct TrainCommand: ParsableCommand {
         let seconds = String(format: "%.1f", ProgressReporter.monotonicSeconds() - start)
         let memory = ProcessMemory.peakResidentMegabytes().map { String(format: ", peak RSS %.0f MB", $0) } ?? ""
         let step = trainer.progress.step
+        writeReport(afterTraining: trainer.run.url)
         switch outcome {
         case .completed:
             printLine("done: \(length), \(step) steps (\(seconds) s this session\(memory)); "

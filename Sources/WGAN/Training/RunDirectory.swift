@@ -130,10 +130,11 @@ public struct RunDirectory: Sendable {
     }
 
     /// Whether the folder holds only what a run writes before its first checkpoint: a `config.json`
-    /// that wgan wrote, a log, empty `samples` and partial `checkpoints` (or nothing at all).
+    /// that wgan wrote, a log, empty `samples` and partial `checkpoints` (or nothing at all); a
+    /// `report.html` of those files is no run either.
     private var isUnfinishedStart: Bool {
         let names = Self.ownNames(in: url)
-        guard Set(names).isSubset(of: ["config.json", "log.jsonl", "samples", "checkpoints"]) else { return false }
+        guard Set(names).isSubset(of: ["config.json", "log.jsonl", "samples", "checkpoints", "report.html"]) else { return false }
         if names.contains("config.json"), RunRecord.read(from: configURL) == nil { return false }
         let checkpoints = Set(["generator.safetensors", "critic.safetensors"])
         return Self.ownNames(in: samplesURL).isEmpty && Set(Self.ownNames(in: checkpointsURL)).isSubset(of: checkpoints)
