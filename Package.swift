@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "WGANData", targets: ["WGANData"]),
         .library(name: "WGANImage", targets: ["WGANImage"]),
         .library(name: "WGANModels", targets: ["WGANModels"]),
+        .library(name: "WGANEval", targets: ["WGANEval"]),
         .library(name: "WGAN", targets: ["WGAN"]),
     ],
     dependencies: [
@@ -51,11 +52,15 @@ let package = Package(
         .target(name: "WGANImage", dependencies: ["CPNG", "WGANFiles"]),
         // The GAN itself: the models and Algorithm 1's steps (penalty, critic and generator updates).
         .target(name: "WGANModels", dependencies: ["WGANEngine", "WGANNN", "WGANOptim"]),
+        // Judging samples: the feature classifiers (shipped as resources), FID, Inception score.
+        .target(name: "WGANEval", dependencies: ["CBLASRuntime", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
+                                                 "WGANFiles"],
+                resources: [.copy("Resources/classifiers")]),
         // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
-        .target(name: "WGAN", dependencies: ["WGANModels", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
+        .target(name: "WGAN", dependencies: ["WGANModels", "WGANEval", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
                                              "WGANImage", "WGANFiles"]),
         .executableTarget(name: "wgan", dependencies: [
-            "WGAN", "WGANModels", "WGANEngine", "WGANFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WGAN", "WGANModels", "WGANEval", "WGANData", "WGANEngine", "WGANFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine"]),
@@ -66,6 +71,7 @@ let package = Package(
         .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles"]),
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "CKernels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
                                                       "WGANData", "WGANImage"]),
+        .testTarget(name: "WGANEvalTests", dependencies: ["WGANEval", "WGANEngine", "WGANData"]),
         .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage"]),
     ]
 )
