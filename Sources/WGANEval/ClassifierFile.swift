@@ -73,8 +73,8 @@ public enum ClassifierFile {
         return (classifier, record)
     }
 
-    /// Writes `classifier` and its record (with the weights' SHA-256 filled in) into `folder`,
-    /// each atomically; returns the record written.
+    /// Writes `classifier` and its record (with the weights' SHA-256 filled in) into `folder`
+    /// (created when missing), each atomically; returns the record written.
     @discardableResult
     public static func write(_ classifier: FeatureClassifier, record: ClassifierRecord, dataset: DatasetName,
                              to folder: URL) throws(EvaluationError) -> ClassifierRecord {
@@ -86,6 +86,7 @@ public enum ClassifierFile {
                 guard case .tensor(let tensor) = value else { continue }
                 try file.set(name, floats: tensor.scalars, shape: tensor.shape)
             }
+            try Files.createFolders(folder.path)
             let bytes = [UInt8](file.encoded())
             record.sha256 = SHA256.hex(SHA256.hash(bytes))
             let encoder = JSONEncoder()
