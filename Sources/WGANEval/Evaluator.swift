@@ -27,7 +27,7 @@ public struct EvaluationReport: Equatable, Sendable {
 
     /// Lines for people.
     public var lines: [String] {
-        [String(format: "FID %.3f against the %@ test split (%d samples)", fid, dataset, count)]
+        [String(format: "FID %.3f against the test split of ", fid) + "\(dataset) (\(count) samples)"]
             + (floorFID.map { [String(format: "FID %.3f of %d real training images (the floor)", $0, count)] } ?? [])
             + [String(format: "Inception score %.3f; confident (p ≥ %.1f) %.1f%%", scores.inceptionScore,
                       ClassifierScores.confidenceThreshold, 100 * scores.confident),

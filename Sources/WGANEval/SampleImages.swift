@@ -16,7 +16,7 @@ public enum SampleImages {
         do {
             array = try NPYArray(contentsOf: url)
         } catch {
-            throw .samples(path: url.path, problem: "\(error)")
+            throw .invalid("--samples: \(error)")  // the error names the file
         }
         let values: ClosedRange<Float>
         switch (array.elementType, range) {

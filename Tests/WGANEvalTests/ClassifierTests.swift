@@ -24,10 +24,6 @@ final class ClassifierTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try ClassifierTraining.accuracy(of: classifier, on: mnistTest(500)), 0.99)
     }
 
-    func testTheShippedFashionMNISTClassifierRecordsItsAccuracy() throws {
-        XCTAssertGreaterThanOrEqual(try ClassifierFile.shipped(for: .fashionMNIST).1.testAccuracy, 0.90)
-    }
-
     func testAWrittenClassifierLoadsBackAndADamagedOneIsRefused() throws {
         let folder = try temporaryFolder().appendingPathComponent("new/folder")
         var random = RandomGenerator(seed: 4)
