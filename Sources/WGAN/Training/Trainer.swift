@@ -35,6 +35,8 @@ public final class Trainer {
     private let now: () -> Double
     /// The step of the newest checkpoint on disk.
     public private(set) var checkpointStep: Int?
+    /// `--eval-every`'s metrics (`TrainingEvaluation`), loaded at the first evaluation.
+    private lazy var evaluation = TrainingEvaluation(config: config)
 
     init(config: TrainingConfig, data: TrainingData, run: RunDirectory, models: TrainingModels, progress: TrainingProgress,
          fixedNoise: Tensor, log: TrainingLog, reporter: ProgressReporter, info: @escaping (String) -> Void,
@@ -95,8 +97,10 @@ public final class Trainer {
                     try log.append(TrainingLog.StepEntry(step: progress.step, criticLoss: cycle.criticLoss,
                                                          generatorLoss: cycle.generatorLoss, penalty: cycle.penalty))
                 }
+                try evaluateIfDue(epochEnded: false)
                 if let images = cycle.epochImages {
                     try finishEpoch(lastImages: images)
+                    try evaluateIfDue(epochEnded: true)
                     epochDone = true
                 }
                 if isComplete && epochDone { return .completed }
@@ -158,6 +162,11 @@ public final class Trainer {
         progress.totals.generatorSteps += 1
         return CycleResult(criticLoss: critic.loss, generatorLoss: generatorLoss, penalty: critic.penalty,
                            epochImages: epochImages, lastFake: critic.fake)
+    }
+
+    /// Logs `--eval-every`'s metrics when they are due after this step or epoch.
+    private func evaluateIfDue(epochEnded: Bool) throws(TrainingError) {
+        if let entry = try evaluation.entryIfDue(self, epochEnded: epochEnded) { try log.append(entry) }
     }
 
     /// The batch's pixels, gathered straight into the tensor's storage.

@@ -41,6 +41,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var loss = TrainingLoss.gradientPenalty.rawValue
     /// The clipping bound c of `--loss clip`.
     public var clip = 0.01
+    /// Log FID, Inception score and the dev-set critic cost every this many epochs (iterations
+    /// for runs measured in `--iterations`).
+    public var evalEvery: Int?
+    /// Generator samples each `--eval-every` evaluation scores.
+    public var evalCount = 10_000
 
     /// The machine's core count: each of OpenBLAS's threads wants a core of its own.
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -96,6 +101,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         try require(threads >= 1, "--threads must be at least 1, got \(threads)")
         if let maxSteps { try require(maxSteps >= 1, "--max-steps must be at least 1, got \(maxSteps)") }
         if let logEvery { try require(logEvery >= 1, "--log-every must be at least 1, got \(logEvery)") }
+        if let evalEvery { try require(evalEvery >= 1, "--eval-every must be at least 1, got \(evalEvery)") }
+        try require(evalCount >= 2, "--eval-count must be at least 2, got \(evalCount)")
         if let imageLimit { try require(imageLimit >= 1, "--limit must be at least 1, got \(imageLimit)") }
     }
 
