@@ -72,6 +72,6 @@ let package = Package(
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "CKernels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
                                                       "WGANData", "WGANImage"]),
         .testTarget(name: "WGANEvalTests", dependencies: ["WGANEval", "WGANEngine", "WGANData"]),
-        .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage"]),
+        .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage", "WGANData"]),
     ]
 )
