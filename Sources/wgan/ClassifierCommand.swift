@@ -30,6 +30,8 @@ struct ClassifierTrainCommand: ParsableCommand {
     var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Passes over the training split.")
     var epochs: Int = ClassifierTraining().epochs
+    @Option(parsing: .unconditional, help: "Move each training image by up to N pixels each way (augmentation; 0: none).")
+    var shift: Int = ClassifierTraining().maxShift
     @Option(parsing: .unconditional, help: "Threads.")
     var threads: Int = 2
     @Option(help: ArgumentHelp("Folder for the two files.", valueName: "dir"))
@@ -41,16 +43,17 @@ struct ClassifierTrainCommand: ParsableCommand {
                 throw EvaluationError.invalid("unknown --dataset '\(dataset)' (expected \(DatasetName.allCases.map(\.rawValue).joined(separator: " or ")))")
             }
             guard epochs >= 1, threads >= 1 else { throw EvaluationError.invalid("--epochs and --threads must be at least 1") }
+            guard (0...8).contains(shift) else { throw EvaluationError.invalid("--shift must be 0 to 8, got \(shift)") }
             try BLAS.load()
             Parallel.threads = threads
             let directory = dataDir.map { URL(fileURLWithPath: $0) }
             let (train, test) = (try name.load(.train, from: directory), try name.load(.test, from: directory))
             var training = ClassifierTraining()
-            (training.seed, training.epochs) = (seed, epochs)
+            (training.seed, training.epochs, training.maxShift) = (seed, epochs, shift)
             let result = try training.run(train: train, test: test) { epoch, loss, accuracy in
                 printLine(String(format: "epoch %d/%d: loss %.4f, test accuracy %.2f%%", epoch, epochs, loss, 100 * accuracy))
             }
-            let command = "wgan classifier train --dataset \(name.rawValue) --seed \(seed) --epochs \(epochs) --threads \(threads)"
+            let command = "wgan classifier train --dataset \(name.rawValue) --seed \(seed) --epochs \(epochs) --shift \(shift) --threads \(threads)"
             let record = ClassifierRecord(dataset: name.rawValue, sha256: "", testAccuracy: result.testAccuracy, testImages: test.count,
                                           seed: seed, epochs: epochs, seconds: (result.seconds * 10).rounded() / 10, command: command)
             let written = try ClassifierFile.write(result.classifier, record: record, dataset: name, to: URL(fileURLWithPath: out))
