@@ -43,7 +43,7 @@ public enum SampleImages {
         }
         // Values within a hair of the range are rounding (a sigmoid's 1.0000001); beyond, a wrong range.
         let slack = (range.upperBound - range.lowerBound) * 1e-3
-        let scale = 1 / (range.upperBound - range.lowerBound)
+        let width = range.upperBound - range.lowerBound
         let storage = TensorStorage(uninitializedCount: values.count)
         let out = storage.pointer
         for (i, v) in values.enumerated() {
@@ -52,7 +52,8 @@ public enum SampleImages {
                 throw .samples(path: path, problem: "value \(i) (image \(i / pixels)) is \(v), outside the range "
                                + "\(range.lowerBound),\(range.upperBound); give the samples' range with --range")
             }
-            out[i] = min(1, max(0, (v - range.lowerBound) * scale))
+            // A division, as the dataset's own byte / 255: uint8 samples of real images give its values to the bit.
+            out[i] = min(1, max(0, (v - range.lowerBound) / width))
         }
         return Tensor(storage: storage, shape: [n] + imageShape)
     }
