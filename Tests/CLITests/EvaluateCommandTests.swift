@@ -110,4 +110,17 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertEqual(batch.status, 0, batch.standardError)
         XCTAssertNotEqual(batch.standardOutput, first.standardOutput, "train-mode BatchNorm gives other samples")
     }
+
+    func testEvaluationsInARunMeasuredInIterationsComeEveryNSteps() throws {
+        let folder = try temporaryFolder()
+        let (data, _) = try smallData(in: folder)
+        let trained = try wgan(["train"] + quickTraining + ["--iterations", "4", "--data-dir", data.path, "--eval-every", "2",
+                                                          "--eval-count", "20", "--out", "run"], in: folder)
+        XCTAssertEqual(trained.status, 0, trained.standardError)
+        let log = try String(contentsOf: folder.appendingPathComponent("run/log.jsonl"), encoding: .utf8)
+        let evaluations = log.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .filter { $0["fid"] != nil }
+        XCTAssertEqual(evaluations.map { $0["step"] as? Int }, [2, 4], log)
+        XCTAssertTrue(evaluations.allSatisfy { $0["epoch"] == nil && ($0["dev_D_loss"] as? Double)?.isFinite == true }, log)
+    }
 }
