@@ -24,6 +24,17 @@ final class ClassifierTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try ClassifierTraining.accuracy(of: classifier, on: mnistTest(500)), 0.99)
     }
 
+    func testTheShippedFashionMNISTClassifierIsAccurateAndMatchesItsRecord() throws {
+        let (classifier, record) = try ClassifierFile.shipped(for: .fashionMNIST)
+        XCTAssertGreaterThanOrEqual(record.testAccuracy, 0.90)
+        XCTAssertEqual(record.testImages, 10_000)
+        guard let test = try? DatasetName.fashionMNIST.load(.test).prefix(500) else {
+            throw XCTSkip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")
+        }
+        // A slice is noisier than the whole split; it still shows the weights are the trained ones.
+        XCTAssertGreaterThanOrEqual(try ClassifierTraining.accuracy(of: classifier, on: test), 0.88)
+    }
+
     func testAWrittenClassifierLoadsBackAndADamagedOneIsRefused() throws {
         let folder = try temporaryFolder().appendingPathComponent("new/folder")
         var random = RandomGenerator(seed: 4)
