@@ -21,9 +21,11 @@ let package = Package(
         .library(name: "TensorFormats", targets: ["TensorFormats"]),
         .library(name: "WGANData", targets: ["WGANData"]),
         .library(name: "WGANImage", targets: ["WGANImage"]),
+        .library(name: "WGANPlot", targets: ["WGANPlot"]),
         .library(name: "WGANModels", targets: ["WGANModels"]),
         .library(name: "WGANEval", targets: ["WGANEval"]),
         .library(name: "WGAN", targets: ["WGAN"]),
+        .library(name: "WGANReport", targets: ["WGANReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,11 +34,16 @@ let package = Package(
         // C libraries from Debian packages, found through pkg-config.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         // OpenBLAS (Debian's libopenblas-dev) is deliberately not a linked system library: linking
         // it (pkg-config adds -lopenblas) loads it at process start, when its constructor fixes the
         // kernel before we can choose one for this CPU. CBLASRuntime checks its calls against
         // <cblas.h> and opens the library at first use, after setting OPENBLAS_CORETYPE.
         .target(name: "CBLASRuntime"),
+        // Open MPI (Debian's libopenmpi-dev / openmpi-bin) is likewise opened at run time, and only
+        // for a distributed run: single-machine use needs neither the library nor mpirun.
+        .target(name: "CMPIRuntime"),
         // Elementwise kernels built for AVX-512/AVX2 by function attributes, chosen at run time.
         .target(name: "CKernels"),
 
@@ -48,8 +55,10 @@ let package = Package(
         // File formats and data, all read and written through WGANFiles.
         .target(name: "WGANFiles"),
         .target(name: "TensorFormats", dependencies: ["WGANFiles"]),
-        .target(name: "WGANData", dependencies: ["CZlib", "WGANFiles"], resources: [.copy("Resources/mnist")]),
-        .target(name: "WGANImage", dependencies: ["CPNG", "WGANFiles"]),
+        .target(name: "WGANData", dependencies: ["CZlib", "WGANFiles", "WGANImage"], resources: [.copy("Resources/mnist")]),
+        .target(name: "WGANImage", dependencies: ["CPNG", "CTurboJPEG", "WGANFiles"]),
+        // Plots (lines, scatter, histograms, filled contours, log scales) drawn by Cairo.
+        .target(name: "WGANPlot", dependencies: ["CCairo", "WGANFiles"]),
         // The GAN itself: the models and Algorithm 1's steps (penalty, critic and generator updates).
         .target(name: "WGANModels", dependencies: ["WGANEngine", "WGANNN", "WGANOptim"]),
         // Judging samples: the feature classifiers (shipped as resources), FID, Inception score.
@@ -58,20 +67,25 @@ let package = Package(
                 resources: [.copy("Resources/classifiers")]),
         // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
         .target(name: "WGAN", dependencies: ["WGANModels", "WGANEval", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
-                                             "WGANImage", "WGANFiles"]),
+                                             "WGANImage", "WGANFiles", "WGANPlot", "CMPIRuntime"]),
+        // The HTML report of a run folder (or several), read from its files alone.
+        .target(name: "WGANReport", dependencies: ["WGANPlot", "WGANImage", "WGANFiles"]),
         .executableTarget(name: "wgan", dependencies: [
-            "WGAN", "WGANModels", "WGANEval", "WGANData", "WGANEngine", "WGANFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WGAN", "WGANReport", "WGANModels", "WGANEval", "WGANData", "WGANEngine", "WGANFiles",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine"]),
         .testTarget(name: "WGANNNTests", dependencies: ["WGANNN", "WGANOptim", "WGANEngine"]),
         .testTarget(name: "WGANFilesTests", dependencies: ["WGANFiles"]),
         .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
-        .testTarget(name: "WGANDataTests", dependencies: ["WGANData"]),
+        .testTarget(name: "WGANDataTests", dependencies: ["WGANData", "WGANImage"]),
         .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles"]),
+        .testTarget(name: "WGANPlotTests", dependencies: ["WGANPlot", "WGANImage"]),
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "CKernels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
                                                       "WGANData", "WGANImage"]),
         .testTarget(name: "WGANEvalTests", dependencies: ["WGANEval", "WGANEngine", "WGANData"]),
+        .testTarget(name: "WGANReportTests", dependencies: ["WGANReport", "WGANImage"]),
         .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage", "WGANData"]),
     ]
 )

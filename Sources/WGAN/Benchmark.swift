@@ -5,7 +5,7 @@ import WGANModels
 /// Times training iterations (`--n-critic` critic steps with the penalty, then a generator step)
 /// of a model pair on data held in memory, and relates them to the time the iteration's matrix
 /// products alone take. The models, optimizers and step are built exactly as a training run
-/// builds them from a preset (`seed` for the seed's model, `paper-mnist` for mnist-dcgan).
+/// builds them from the model's preset (`TrainingPreset.forModel`).
 public struct TrainingBenchmark {
     public struct Result: Sendable {
         public let model: ModelArchitecture
@@ -25,10 +25,10 @@ public struct TrainingBenchmark {
     }
 
     public var model = ModelArchitecture.seed
-    /// Images per batch; nil: the model's preset's (64 for seed, 50 for mnist-dcgan).
+    /// Images per batch; nil: the model's preset's (50 for mnist-dcgan, 256 for toy, otherwise 64).
     public var batch: Int?
-    /// The convolutional models' width.
-    public var width = 64
+    /// The models' width; nil: the model's own (128 for cifar-dcgan, 512 for toy, else 64).
+    public var width: Int?
     public var iterations = 200
     public var warmup = 20
     public var threads = 2
@@ -38,11 +38,11 @@ public struct TrainingBenchmark {
 
     /// The settings a training run of this model starts from.
     public var config: TrainingConfig {
-        var config = (model == .seed ? TrainingPreset.seed : TrainingPreset.paperMNIST).config
+        var config = TrainingPreset.forModel(model).config
         config.model = model.rawValue
         config.latentDimension = model.defaultLatentDimension
         if let batch { config.batchSize = batch }
-        config.width = width
+        config.width = width ?? model.defaultWidth
         config.threads = threads
         config.seed = seed
         return config
@@ -50,7 +50,7 @@ public struct TrainingBenchmark {
 
     public func run() throws -> Result {
         let config = config
-        let imageShape = [1, 28, 28]
+        let imageShape = model.defaultImageShape
         try MemoryBudget.require(floats: ModelSize.trainingFloats(config.modelSpec(imageShape: imageShape).sizes, batch: config.batchSize),
                                  for: "a benchmark with --batch-size \(config.batchSize)", remedy: "use a smaller --batch-size")
         try BLAS.load()

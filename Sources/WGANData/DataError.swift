@@ -29,6 +29,14 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedChecksumLine(path: String, line: Int)
     /// A file's SHA-256 digest differs from the one listed in `SHA256SUMS`.
     case checksumMismatch(path: String, expected: String, actual: String)
+    /// A dataset file is not in the format its name promises (CIFAR-10's records or pickles).
+    case malformedFile(path: String, detail: String)
+    /// A file with an official dataset file's name and size has another MD5 than the published one.
+    case officialChecksumMismatch(path: String, expected: String, actual: String)
+    /// An image folder holds no image this tool can read.
+    case noImages(directory: String, detail: String)
+    /// An image in a folder could not be decoded (with `--strict`).
+    case undecodableImage(path: String, reason: String)
     /// The image and label files of one split hold different numbers of items.
     case countMismatch(images: String, imageCount: Int, labels: String, labelCount: Int)
     /// Batches need at least one item each.
@@ -70,6 +78,14 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path):\(line): not a sha256sum line (64 hex digits, space, file name)"
         case .checksumMismatch(let path, let expected, let actual):
             return "\(path): SHA-256 mismatch (expected \(expected), got \(actual))"
+        case .malformedFile(let path, let detail):
+            return "\(path): \(detail)"
+        case .officialChecksumMismatch(let path, let expected, let actual):
+            return "\(path): MD5 \(actual) is not the official file's \(expected) (damaged or altered)"
+        case .noImages(let directory, let detail):
+            return "no images in \(directory): \(detail)"
+        case .undecodableImage(let path, let reason):
+            return "cannot decode \(path): \(reason)"
         case .countMismatch(let images, let imageCount, let labels, let labelCount):
             return "\(images) holds \(imageCount) images but \(labels) holds \(labelCount) labels"
         case .invalidBatchSize(let size):

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Greyscale images and their labels, held in memory as the generator's training data.
+/// Images (grey or colour) and their labels, held in memory as the generator's training data.
 ///
 /// The pixels stay the file's bytes (one byte each rather than a Float's four: 47 MB instead of
 /// 188 MB for MNIST's training split) and are scaled to [-1, 1] only as a batch is gathered,
@@ -33,10 +33,11 @@ public struct ImageDataset: Sendable {
     public let height: Int
     /// Columns per image.
     public let width: Int
-    /// Channels per image; MNIST-style data is greyscale.
-    public var channels: Int { 1 }
-    /// `count × channels × height × width` bytes, 0 (background) to 255 (ink), image after image,
-    /// row-major, as the file holds them; `gather` scales them.
+    /// Channels per image: 1 (grey: MNIST-style data) or 3 (RGB).
+    public let channels: Int
+    /// `count × channels × height × width` bytes, 0 to 255, image after image, each image's
+    /// channels one plane after another (C×H×W, as CIFAR-10's files and the models' tensors
+    /// hold them), rows within a plane; `gather` scales them.
     ///
     /// A slice, so that a loaded dataset shares the decompressed file instead of copying 47 MB
     /// to drop the IDX header: its indices start at `startIndex`, which need not be 0.
@@ -49,11 +50,12 @@ public struct ImageDataset: Sendable {
 
     /// A dataset from pixel bytes already in memory.
     ///
-    /// - Precondition: `pixelBytes.count == labels.count × height × width`, `height, width > 0`.
-    public init(height: Int, width: Int, pixelBytes: ArraySlice<UInt8>, labels: [UInt8]) {
-        precondition(height > 0 && width > 0, "images need at least one pixel")
-        precondition(pixelBytes.count == labels.count * height * width, "one image of pixels per label")
+    /// - Precondition: `pixelBytes.count == labels.count × channels × height × width`, all > 0.
+    public init(channels: Int = 1, height: Int, width: Int, pixelBytes: ArraySlice<UInt8>, labels: [UInt8]) {
+        precondition(height > 0 && width > 0 && channels > 0, "images need at least one pixel")
+        precondition(pixelBytes.count == labels.count * channels * height * width, "one image of pixels per label")
         self.count = labels.count
+        self.channels = channels
         self.height = height
         self.width = width
         self.pixelBytes = pixelBytes
@@ -62,16 +64,16 @@ public struct ImageDataset: Sendable {
 
     /// A dataset from pixel bytes already in memory.
     ///
-    /// - Precondition: `pixelBytes.count == labels.count × height × width`, `height, width > 0`.
-    public init(height: Int, width: Int, pixelBytes: [UInt8], labels: [UInt8]) {
-        self.init(height: height, width: width, pixelBytes: pixelBytes[...], labels: labels)
+    /// - Precondition: `pixelBytes.count == labels.count × channels × height × width`, all > 0.
+    public init(channels: Int = 1, height: Int, width: Int, pixelBytes: [UInt8], labels: [UInt8]) {
+        self.init(channels: channels, height: height, width: width, pixelBytes: pixelBytes[...], labels: labels)
     }
 
     /// The first `maxCount` images (all of them when there are fewer), copied, so that a small
     /// prefix does not keep the whole file's buffer alive.
     public func prefix(_ maxCount: Int) -> ImageDataset {
         let kept = min(max(maxCount, 0), count)
-        return ImageDataset(height: height, width: width,
+        return ImageDataset(channels: channels, height: height, width: width,
                             pixelBytes: Array(pixelBytes.prefix(kept * pixelsPerImage)),
                             labels: Array(labels.prefix(kept)))
     }
@@ -107,6 +109,13 @@ public struct ImageDataset: Sendable {
         }
         return ImageDataset(height: images.dimensions[1], width: images.dimensions[2],
                             pixelBytes: images.elements, labels: Array(labels.elements))
+    }
+
+    /// Whether `directory` holds the IDX image file of `split` (gzipped or plain).
+    public static func hasIDXFiles(in directory: URL, split: Split) -> Bool {
+        [split.imagesFileName + ".gz", split.imagesFileName].contains {
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
+        }
     }
 
     /// The file for `name` in `directory`: `name.gz` or `name`. When both exist, the one that

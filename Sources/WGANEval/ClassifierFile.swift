@@ -32,6 +32,17 @@ public struct ClassifierRecord: Codable, Equatable, Sendable {
 }
 
 public enum ClassifierFile {
+    /// The datasets with a feature classifier: 28×28 grey images in 10 classes.
+    public static let datasets: [DatasetName] = [.mnist, .fashionMNIST]
+
+    /// The dataset `name` names, when it has a feature classifier.
+    public static func dataset(named name: String) throws(EvaluationError) -> DatasetName {
+        guard let dataset = DatasetName(rawValue: name), datasets.contains(dataset) else {
+            throw .invalid("unknown --dataset '\(name)' for evaluation (expected \(datasets.map(\.rawValue).joined(separator: " or ")))")
+        }
+        return dataset
+    }
+
     /// The shipped classifiers' folder inside the package's resources.
     public static var shippedFolder: URL? { Bundle.module.url(forResource: "classifiers", withExtension: nil) }
 

@@ -11,6 +11,8 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     case encodingFailed(String)
     /// The bytes are not a PNG libpng can decode (corrupt, truncated, unsupported).
     case decodingFailed(source: String, reason: String)
+    /// The bytes are not a JPEG libjpeg-turbo can decode (corrupt, truncated, CMYK, too large).
+    case jpegDecodingFailed(source: String, reason: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,8 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
             return "PNG encoding failed: \(reason)"
         case .decodingFailed(let source, let reason):
             return "\(source): not a readable PNG: \(reason)"
+        case .jpegDecodingFailed(let source, let reason):
+            return "\(source): not a readable JPEG: \(reason)"
         }
     }
 }

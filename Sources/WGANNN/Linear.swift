@@ -13,6 +13,9 @@ public final class Linear: Module {
         /// The official WGAN-GP code's (tflib `Linear` with no initialization named): W uniform
         /// with standard deviation √(2/(fan_in + fan_out)) (Glorot & Bengio), b zero.
         case glorotUniform
+        /// The official code's layers before a ReLU (tflib `initialization='he'`): W uniform with
+        /// standard deviation √(2/fan_in) (He et al.), b zero.
+        case heUniform
     }
 
     public init(_ inFeatures: Int, _ outFeatures: Int, bias hasBias: Bool = true, initialization: Initialization = .pytorch,
@@ -23,8 +26,10 @@ public final class Linear: Module {
             let bound = inFeatures > 0 ? 1 / Float(inFeatures).squareRoot() : 0
             w = Tensor.uniform([outFeatures, inFeatures], low: -bound, high: bound, using: &rng)
             b = hasBias ? Tensor.uniform([outFeatures], low: -bound, high: bound, using: &rng) : nil
-        case .glorotUniform:
-            let bound = (6 / Float(inFeatures + outFeatures)).squareRoot()
+        case .glorotUniform, .heUniform:
+            // A uniform of standard deviation s spans ±s√3.
+            let variance = initialization == .heUniform ? 2 / Float(inFeatures) : 2 / Float(inFeatures + outFeatures)
+            let bound = (3 * variance).squareRoot()
             w = Tensor.uniform([outFeatures, inFeatures], low: -bound, high: bound, using: &rng)
             b = hasBias ? Tensor.zeros([outFeatures]) : nil
         }

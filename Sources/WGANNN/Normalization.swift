@@ -1,11 +1,13 @@
 import WGANEngine
 
-/// Batch normalisation over the batch axis of [N, C] inputs, as PyTorch's `nn.BatchNorm1d`.
+/// Batch normalisation with PyTorch's running statistics, over rows of [rows, C] (one column per
+/// feature): what `BatchNorm1d` and `BatchNorm2d` share. Their state dict names are PyTorch's
+/// (`weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked`).
 ///
 /// Training mode normalises with the batch's mean and biased variance and moves the running
 /// statistics towards the batch's mean and *unbiased* variance by `momentum`; evaluation mode
 /// normalises with the running statistics.
-public final class BatchNorm1d: Module {
+public class BatchNorm: Module {
     public let weight: Tensor
     public let bias: Tensor
     public let runningMean: Tensor
@@ -13,10 +15,11 @@ public final class BatchNorm1d: Module {
     public let numBatchesTracked = Counter()
     public let eps: Float
     public let momentum: Float
+    /// When set, training mode normalises with the statistics of every rank's batch together
+    /// (a SyncBatchNorm), so that data-parallel ranks train the model one process would.
+    public var communicator: Communicator?
 
-    /// Note: PyTorch's positional order is (features, eps, momentum), so the seed's
-    /// `BatchNorm1d(256, 0.8)` sets eps = 0.8.
-    public init(_ features: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
+    init(features: Int, eps: Float, momentum: Float) {
         self.eps = eps
         self.momentum = momentum
         weight = Tensor.ones([features]).requiringGrad()
@@ -31,15 +34,21 @@ public final class BatchNorm1d: Module {
         registerCounter("num_batches_tracked", numBatchesTracked)
     }
 
-    public override func forward(_ input: Tensor) -> Tensor {
-        precondition(input.rank == 2 && input.shape[1] == weight.count,
-                     "BatchNorm1d(\(weight.count)) needs [N, \(weight.count)] input, not \(input.shape)")
+    /// Normalises the rows of [rows, C] as the mode says; `name` is the layer's, for messages.
+    func normalizeRows(_ input: Tensor, name: String) -> Tensor {
         guard isTraining else {
             let scale = weight / (runningVar.detached() + eps).sqrt()
             return (input - runningMean.detached()) * scale + bias
         }
+        if let communicator {
+            let (output, mean, variance, total) = input.syncBatchNorm(weight: weight, bias: bias, eps: eps, communicator: communicator)
+            precondition(total > 1, "BatchNorm1d in training mode needs more than one sample per batch")
+            lastBatchStatistics = (mean, variance, total)
+            updateRunningStatistics(mean: mean, biasedVariance: variance, count: total)
+            return output
+        }
         let n = input.shape[0]
-        precondition(n > 1, "BatchNorm1d in training mode needs more than one sample per batch")
+        precondition(n > 1, "\(name) in training mode needs more than one value per channel")
         let (output, mean, variance) = input.batchNorm(weight: weight, bias: bias, eps: eps)
         lastBatchStatistics = (mean, variance, n)
         updateRunningStatistics(mean: mean, biasedVariance: variance, count: n)
@@ -67,6 +76,41 @@ public final class BatchNorm1d: Module {
             rv[i] = (1 - m) * rv[i] + m * bv[i] * unbias
         }
         numBatchesTracked.value += 1
+    }
+}
+
+/// Batch normalisation over the batch axis of [N, C] inputs, as PyTorch's `nn.BatchNorm1d`.
+public final class BatchNorm1d: BatchNorm {
+    /// Note: PyTorch's positional order is (features, eps, momentum), so the seed's
+    /// `BatchNorm1d(256, 0.8)` sets eps = 0.8.
+    public init(_ features: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
+        super.init(features: features, eps: eps, momentum: momentum)
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        precondition(input.rank == 2 && input.shape[1] == weight.count,
+                     "BatchNorm1d(\(weight.count)) needs [N, \(weight.count)] input, not \(input.shape)")
+        return normalizeRows(input, name: "BatchNorm1d")
+    }
+}
+
+/// Batch normalisation of [N, C, H, W] per channel, over N, H and W, as PyTorch's
+/// `nn.BatchNorm2d`: each channel's N·H·W values are one column of the shared row kernel
+/// (through an NHWC view), so the statistics, the running update's unbiasing (by N·H·W) and
+/// the double backward are BatchNorm1d's. Only generators use it: it couples a batch's samples,
+/// which the critic's penalty must not see.
+public final class BatchNorm2d: BatchNorm {
+    public init(_ channels: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
+        super.init(features: channels, eps: eps, momentum: momentum)
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        let c = weight.count
+        precondition(input.rank == 4 && input.shape[1] == c,
+                     "BatchNorm2d(\(c)) needs [N, \(c), H, W] input, not \(input.shape)")
+        let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
+        let rows = input.permuted([0, 2, 3, 1]).reshaped([n * h * w, c])
+        return normalizeRows(rows, name: "BatchNorm2d").reshaped([n, h, w, c]).permuted([0, 3, 1, 2])
     }
 }
 

@@ -39,9 +39,7 @@ struct ClassifierTrainCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            guard let name = DatasetName(rawValue: dataset) else {
-                throw EvaluationError.invalid("unknown --dataset '\(dataset)' (expected \(DatasetName.allCases.map(\.rawValue).joined(separator: " or ")))")
-            }
+            let name = try ClassifierFile.dataset(named: dataset)
             guard epochs >= 1, threads >= 1 else { throw EvaluationError.invalid("--epochs and --threads must be at least 1") }
             guard (0...8).contains(shift) else { throw EvaluationError.invalid("--shift must be 0 to 8, got \(shift)") }
             try BLAS.load()

@@ -43,9 +43,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            guard let name = DatasetName(rawValue: dataset) else {
-                throw EvaluationError.invalid("unknown --dataset '\(dataset)' (expected \(DatasetName.allCases.map(\.rawValue).joined(separator: " or ")))")
-            }
+            let name = try ClassifierFile.dataset(named: dataset)
             guard (checkpoint == nil) != (samples == nil) else { throw EvaluationError.invalid("give one of --checkpoint and --samples") }
             if let count, count < 2 { throw EvaluationError.invalid("--count must be at least 2, got \(count)") }
             guard threads >= 1 else { throw EvaluationError.invalid("--threads must be at least 1, got \(threads)") }

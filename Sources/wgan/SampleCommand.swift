@@ -3,14 +3,17 @@ import Foundation
 import WGAN
 import WGANEngine
 import WGANFiles
+import WGANModels
 
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Generate images from a generator checkpoint.",
         discussion: """
-            --out FILE.png writes a grid (ceil(sqrt(N)) per row, normalised to the images' min..max); \
-            --out FILE.npy writes float32 (N, C, H, W) in the generator's output range ([-1, 1] for seed, [0, 1] for mnist-dcgan). \
+            --out FILE.png writes a grid (ceil(sqrt(N)) per row, normalised to the images' min..max; RGB for colour \
+            models, grey for grey ones); --out FILE.npy writes float32 (N, C, H, W) in the generator's output range \
+            ([0, 1] for mnist-dcgan, [-1, 1] for seed, cifar-dcgan and dcgan64); a toy model's samples are \
+            2-D points: (N, 2) in .npy, a scatter plot in .png. \
             The model is rebuilt from the checkpoint's metadata.
             """)
 
@@ -55,7 +58,8 @@ struct SampleCommand: ParsableCommand {
             let images = try sampler.images(for: noise, batchNorm: mode)
             try GeneratorSampler.write(images, to: outURL)
             let count = noise.shape[0]
-            printLine("wrote \(count) image\(count == 1 ? "" : "s") to \(outURL.path)")
+            let noun = sampler.spec.architecture == .toy ? "point" : "image"
+            printLine("wrote \(count) \(noun)\(count == 1 ? "" : "s") to \(outURL.path)")
         }
     }
 

@@ -22,6 +22,13 @@ struct TrainCommand: ParsableCommand {
             infinite stops training with status 1 and keeps the last good checkpoint; any other error \
             is one line on standard error and status 1.
 
+            Under `mpirun -np N` (or with --distributed) the N processes train one model: each takes its \
+            share of every global batch of --batch-size images, their gradients are summed before each \
+            update and BatchNorm uses the whole batch's statistics, so they train what one process would. \
+            Rank 0 alone writes the run folder and prints; give each rank --threads (the host's cores over \
+            its ranks). A stop on any rank stops all of them at the same step; the checkpoints resume \
+            with or without MPI.
+
             SETTINGS (each --name value or --name=value; a resumed run accepts only \
             \(TrainingSetting.all.filter(\.mayChangeOnResume).map(\.flag).joined(separator: ", "))):
             \(TrainingSetting.all.map(settingHelp).joined(separator: "\n"))
@@ -46,6 +53,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Continue the run in this folder with its own settings (see SETTINGS for those that may change).", valueName: "dir"))
     var resume: String?
 
+    @Flag(help: "Train as one rank of several under mpirun (implied by an mpirun launch of more than one process).")
+    var distributed = false
+    /// For measuring what SyncBatchNorm is for: each rank normalises with its own rows' statistics.
+    @Flag(name: .customLong("unsynchronised-batch-norm"), help: .hidden)
+    var unsynchronisedBatchNorm = false
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Training settings: see SETTINGS above.", valueName: "--setting value"))
     var settings: [String] = []
 
@@ -58,8 +71,11 @@ struct TrainCommand: ParsableCommand {
             let flag = word.dropFirst(2)
             let (name, inline) = flag.firstIndex(of: "=").map { (String(flag[..<$0]), String(flag[flag.index(after: $0)...])) }
                 ?? (String(flag), nil)
-            guard TrainingSetting.named(name) != nil else { throw .invalidSetting("unknown option '--\(name)'") }
-            guard let value = inline ?? remaining.popFirst() else { throw .invalidSetting("missing value for '--\(name)'") }
+            guard let setting = TrainingSetting.named(name) else { throw .invalidSetting("unknown option '--\(name)'") }
+            // A switch given alone (the next word another flag, or none) is turned on.
+            let next = inline ?? (setting.isSwitch && remaining.first.map({ $0.hasPrefix("--") || Bool(argument: $0) == nil }) != false
+                                  ? "true" : remaining.popFirst())
+            guard let value = next else { throw .invalidSetting("missing value for '--\(name)'") }
             var argument = value
             // Absolute, so that the saved settings still find the data when resumed from elsewhere.
             if name == "data-dir" { argument = URL(fileURLWithPath: value).standardizedFileURL.path }
@@ -68,13 +84,19 @@ struct TrainCommand: ParsableCommand {
         return options
     }
 
+    /// Progress on standard error, lines on standard output.
+    var console: TrainingSession.Console {
+        TrainingSession.Console(
+            reporter: ProgressReporter(style: isatty(STDERR_FILENO) != 0 ? .terminal : .plain,
+                                       write: writeToStandardError, now: ProgressReporter.monotonicSeconds,
+                                       columns: ProgressReporter.terminalColumns(of: STDERR_FILENO)),
+            info: printLine, now: ProgressReporter.monotonicSeconds)
+    }
+
     func run() throws {
+        if distributed || DistributedLaunch.isLaunchedByMPI() { return try runDistributed() }
         try reportingFailures {
-            let console = TrainingSession.Console(
-                reporter: ProgressReporter(style: isatty(STDERR_FILENO) != 0 ? .terminal : .plain,
-                                           write: writeToStandardError, now: ProgressReporter.monotonicSeconds,
-                                           columns: ProgressReporter.terminalColumns(of: STDERR_FILENO)),
-                info: printLine, now: ProgressReporter.monotonicSeconds)
+            let console = self.console
             let trainer: Trainer
             if let resume {
                 guard out == nil else { throw ValidationError("--out cannot be used with --resume: the run continues in \(resume)") }
@@ -91,7 +113,7 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    private func train(_ trainer: Trainer) throws {
+    func train(_ trainer: Trainer, stopRequested: @escaping () -> Bool = { InterruptSignal.isRequested }) throws {
         let folder = trainer.run.url.path
         let length = trainer.config.iterations.map { "\($0) iterations" } ?? "\(trainer.config.epochs) epochs"
         if trainer.isFinished {
@@ -103,10 +125,11 @@ struct TrainCommand: ParsableCommand {
         }
         let start = ProgressReporter.monotonicSeconds()
         InterruptSignal.install()
-        let outcome = try trainer.train()
+        let outcome = try trainer.train(stopRequested: stopRequested)
         let seconds = String(format: "%.1f", ProgressReporter.monotonicSeconds() - start)
         let memory = ProcessMemory.peakResidentMegabytes().map { String(format: ", peak RSS %.0f MB", $0) } ?? ""
         let step = trainer.progress.step
+        writeReport(afterTraining: trainer.run.url)
         switch outcome {
         case .completed:
             printLine("done: \(length), \(step) steps (\(seconds) s this session\(memory)); "

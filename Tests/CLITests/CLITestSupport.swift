@@ -32,14 +32,15 @@ final class RunningWGAN {
     private let outputURL: URL
     private let errorURL: URL
 
-    init(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws {
+    /// Runs `wgan` with `arguments`, or `launcher` (`mpirun`) with `arguments`, which then name `wgan`.
+    init(_ arguments: [String], in folder: URL, environment: [String: String] = [:], launcher: URL? = nil) throws {
         // Outside `folder`, whose contents the tests check.
         let logs = FileManager.default.temporaryDirectory
         outputURL = logs.appendingPathComponent("wgan-stdout-\(UUID().uuidString).txt")
         errorURL = logs.appendingPathComponent("wgan-stderr-\(UUID().uuidString).txt")
         try Data().write(to: outputURL)
         try Data().write(to: errorURL)
-        process.executableURL = try WGANExecutable.url
+        process.executableURL = try launcher ?? WGANExecutable.url
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = folder

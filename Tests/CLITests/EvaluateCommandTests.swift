@@ -72,7 +72,8 @@ final class EvaluateCommandTests: XCTestCase {
         try uint8NPY([UInt8](repeating: 0, count: 16), shape: [2], descr: "<i8").write(to: folder.appendingPathComponent("ints.npy"))
         try assertOneLineError(["evaluate", "--samples", "ints.npy"] + d, in: folder, "<i8")
         try assertOneLineError(["evaluate"] + d, in: folder, "give one of --checkpoint and --samples")
-        try assertOneLineError(["evaluate", "--samples", "small.npy", "--dataset", "cifar"], in: folder, "unknown --dataset 'cifar'")
+        try assertOneLineError(["evaluate", "--samples", "small.npy", "--dataset", "cifar10"], in: folder,
+                               "unknown --dataset 'cifar10' for evaluation (expected mnist or fashion-mnist)")
     }
 
     func testEvaluateACheckpointAndEvaluateWhileTraining() throws {

@@ -6,7 +6,7 @@ final class DatasetCatalogueTests: XCTestCase {
     func testNamesAndDescriptions() {
         XCTAssertEqual(DatasetName(rawValue: "mnist"), .mnist)
         XCTAssertEqual(DatasetName(rawValue: "fashion-mnist"), .fashionMNIST)
-        XCTAssertEqual(DatasetName.allCases.map(\.description), ["MNIST", "Fashion-MNIST"])
+        XCTAssertEqual(DatasetName.allCases.map(\.description), ["MNIST", "Fashion-MNIST", "CIFAR-10", "image folder"])
     }
 
     /// Checks the size of a split of 28×28 images and its first labels.

@@ -10,6 +10,17 @@ final class ProgressReporterTests: XCTestCase {
         ProgressReporter(style: style, write: { [unowned self] in output += $0 }, now: { [unowned self] in time })
     }
 
+    func testATaskWithoutLossesCountsItsOwnUnit() {
+        let progress = reporter(.plain)
+        progress.beginTask("Decoding images", unit: "files", total: 400)
+        time += 2
+        progress.update(completed: 100)
+        progress.update(completed: 400)
+        XCTAssertEqual(output, "Decoding images:   0% 0/400 files, ? files/s, elapsed 00:00, remaining ?\n"
+                       + "Decoding images:  25% 100/400 files, 50.00 files/s, elapsed 00:02, remaining 00:06\n"
+                       + "Decoding images: 100% 400/400 files, 200.00 files/s, elapsed 00:02, remaining 00:00\n")
+    }
+
     func testTerminalRedrawsOneLineInPlaceAtMostFiveTimesASecond() {
         let progress = reporter(.terminal)
         progress.beginEpoch(2, of: 100, totalSteps: 40)

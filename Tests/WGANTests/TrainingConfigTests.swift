@@ -44,14 +44,14 @@ final class TrainingConfigTests: XCTestCase {
             ("--batch-size must be at least 2 (BatchNorm needs two samples per batch), got 0", { $0.batchSize = 0 }),
             ("--lr-critic must be a positive number, got -1.0", { $0.criticLearningRate = -1 }),
             ("--lr-generator must be a positive number, got nan", { $0.generatorLearningRate = .nan }),
-            ("unknown preset 'fast' (expected seed, paper, paper-mnist)", { $0.preset = "fast" }),
+            ("unknown preset 'fast' (expected seed, paper, paper-mnist, paper-cifar, paper-64, toy)", { $0.preset = "fast" }),
             ("--n-critic must be at least 1, got 0", { $0.criticSteps = 0 }),
             ("--epochs must be at least 1, got 0", { $0.epochs = 0 }),
             ("--latent-dim must be at least 1, got -3", { $0.latentDimension = -3 }),
             ("--beta1 must be in [0, 1), got 1.0", { $0.beta1 = 1 }),
             ("--lambda must be a non-negative number, got -0.5", { $0.lambda = -0.5 }),
             ("unknown --gp-norm 'flat' (expected sample or pixel)", { $0.penaltyNorm = "flat" }),
-            ("unknown dataset 'cifar' (expected mnist or fashion-mnist)", { $0.dataset = "cifar" }),
+            ("unknown dataset 'cifar' (expected mnist, fashion-mnist, cifar10, images, 8gaussians, 25gaussians or swissroll)", { $0.dataset = "cifar" }),
             ("--max-steps must be at least 1, got 0", { $0.maxSteps = 0 }),
             ("--threads must be at least 1, got 0", { $0.threads = 0 }),
             ("--log-every must be at least 1, got 0", { $0.logEvery = 0 }),
@@ -130,11 +130,13 @@ final class TrainingSettingsTableTests: XCTestCase {
         options.logEvery = 2
         options.iterations = 7
         options.evalEvery = 4
+        options.imageSize = 32
+        options.channels = 3
         let json = try JSONSerialization.jsonObject(with: Data(try options.freshConfig().jsonString().utf8)) as! [String: Any]
         XCTAssertEqual(Set(json.keys), Set(TrainingSetting.all.map(\.key)))
         XCTAssertEqual(Set(TrainingSetting.all.map(\.name)).count, TrainingSetting.all.count, "flags are distinct")
         XCTAssertEqual(TrainingSetting.all.filter(\.mayChangeOnResume).map(\.flag),
-                       ["--epochs", "--iterations", "--max-steps", "--threads", "--log-every", "--eval-every", "--eval-count"])
+                       ["--epochs", "--iterations", "--max-steps", "--threads", "--log-every", "--eval-every", "--eval-count", "--diagnostics"])
     }
 
     func testArgumentsAreReadByTheTable() throws {

@@ -84,7 +84,7 @@ final class TrainingEvaluation {
             let indices = Array(start..<min(test.count, start + config.batchSize))
             let storage = TensorStorage(uninitializedCount: indices.count * test.pixelsPerImage)
             try test.gather(indices, into: storage.buffer, range: range)
-            let real = Tensor(storage: storage, shape: [indices.count, 1, test.height, test.width])
+            let real = Tensor(storage: storage, shape: [indices.count, test.channels, test.height, test.width])
             let z = Tensor.randn([indices.count, config.latentDimension], using: &random)
             let alpha = Tensor.uniform([indices.count, 1], using: &random)
             let fake = withoutGrad { models.generator(z) }

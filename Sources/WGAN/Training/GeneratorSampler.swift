@@ -90,7 +90,7 @@ public struct GeneratorSampler {
     }
 
     /// The generator's images of `z`, [N, C, H, W], values in its output range ([-1, 1] for the
-    /// seed's tanh, [0, 1] for mnist-dcgan's sigmoid). BatchNorm modes matter only for a
+    /// tanh models, [0, 1] for mnist-dcgan's sigmoid). BatchNorm modes matter only for a
     /// generator that has BatchNorm.
     public func images(for z: Tensor, batchNorm: BatchNormMode = .running) throws(TrainingError) -> Tensor {
         switch batchNorm {
@@ -99,7 +99,7 @@ public struct GeneratorSampler {
             defer { generator.train() }
             return try Self.requireFinite(withoutGrad { generator(z) })
         case .batch:
-            let hasBatchNorm = generator.modules.contains { $0 is BatchNorm1d }
+            let hasBatchNorm = generator.modules.contains { $0 is BatchNorm }
             guard z.shape[0] >= 2 || !hasBatchNorm else {
                 throw .invalidSetting("--batch-norm batch needs at least 2 samples (BatchNorm's batch statistics), got \(z.shape[0])")
             }
@@ -119,6 +119,8 @@ public struct GeneratorSampler {
     /// Writes `images` to `url`: a grid for `.png`, the raw array for `.npy`.
     public static func write(_ images: Tensor, to url: URL) throws(TrainingError) {
         switch url.pathExtension.lowercased() {
+        case "png" where images.shape.count == 2:
+            try ToyFrame.writeScatter(images, to: url)
         case "png":
             let count = images.shape[0]
             try SampleGrid.write(images, count: count, nrow: SampleGrid.rowLength(for: count), to: url)

@@ -69,6 +69,17 @@ public final class ProgressReporter {
         begin("Iterations", unit: "it", total: total, completed: completed)
     }
 
+    /// Starts a bar over other work counted in `unit`s (decoding an image folder's files).
+    public func beginTask(_ header: String, unit: String, total: Int) {
+        begin(header, unit: unit, total: total, completed: 0)
+    }
+
+    /// Records progress on a task that has no losses, and redraws when it is time to.
+    public func update(completed: Int) {
+        losses = nil
+        record(completed)
+    }
+
     private func begin(_ header: String, unit: String, total: Int, completed: Int) {
         self.header = header
         self.unit = unit
@@ -83,8 +94,12 @@ public final class ProgressReporter {
 
     /// Records a finished step and redraws when it is time to.
     public func update(completed: Int, criticLoss: Float, generatorLoss: Float) {
-        self.completed = completed
         losses = (criticLoss, generatorLoss)
+        record(completed)
+    }
+
+    private func record(_ completed: Int) {
+        self.completed = completed
         let time = now()
         switch style {
         case .terminal:

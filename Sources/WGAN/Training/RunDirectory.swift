@@ -37,6 +37,14 @@ public struct RunDirectory: Sendable {
     public func fixedSampleURL(epoch: Int, stoppedAt step: Int) -> URL {
         samplesURL.appendingPathComponent("fixed_ep\(epoch)_step\(step).png")
     }
+    /// A toy run's frame after generator iteration `step`.
+    public func frameURL(step: Int) -> URL { samplesURL.appendingPathComponent(String(format: "frame_%06d.png", step)) }
+    /// `--diagnostics`: the critic's weight histogram after an epoch (or where a run stopped inside it).
+    public func weightHistogramURL(epoch: Int, stoppedAt step: Int? = nil) -> URL {
+        samplesURL.appendingPathComponent("weights_ep\(epoch)" + (step.map { "_step\($0)" } ?? "") + ".png")
+    }
+    /// A toy run's last frame.
+    public var figureURL: URL { url.appendingPathComponent("figure.png") }
 
     /// The folder's paths, without taking its lock (for reading a finished run).
     public init(url: URL) {
@@ -122,10 +130,11 @@ public struct RunDirectory: Sendable {
     }
 
     /// Whether the folder holds only what a run writes before its first checkpoint: a `config.json`
-    /// that wgan wrote, a log, empty `samples` and partial `checkpoints` (or nothing at all).
+    /// that wgan wrote, a log, empty `samples` and partial `checkpoints` (or nothing at all); a
+    /// `report.html` of those files is no run either.
     private var isUnfinishedStart: Bool {
         let names = Self.ownNames(in: url)
-        guard Set(names).isSubset(of: ["config.json", "log.jsonl", "samples", "checkpoints"]) else { return false }
+        guard Set(names).isSubset(of: ["config.json", "log.jsonl", "samples", "checkpoints", "report.html"]) else { return false }
         if names.contains("config.json"), RunRecord.read(from: configURL) == nil { return false }
         let checkpoints = Set(["generator.safetensors", "critic.safetensors"])
         return Self.ownNames(in: samplesURL).isEmpty && Set(Self.ownNames(in: checkpointsURL)).isSubset(of: checkpoints)

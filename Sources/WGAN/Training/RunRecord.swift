@@ -25,7 +25,7 @@ public struct RunRecord: Codable, Equatable {
         self.started = Self.isoTime(started)
         resumed = nil
         self.blas = blas
-        dataset = Dataset(name: data.name.rawValue, directory: data.directory.path, images: data.dataset.count,
+        dataset = Dataset(name: data.name, directory: data.directory.path, images: data.dataset.count,
                           height: data.dataset.height, width: data.dataset.width)
         self.settings = settings
     }

@@ -3,6 +3,19 @@ import WGANData
 import WGANEngine
 import WGANModels
 
+/// One epoch's real batches: image indices, or a count of toy point batches drawn on demand.
+enum EpochBatches {
+    case images(Batches)
+    case points(count: Int)
+
+    var count: Int {
+        switch self {
+        case .images(let batches): batches.count
+        case .points(let count): count
+        }
+    }
+}
+
 /// How a call to `Trainer.train` ended.
 public enum TrainingOutcome: Equatable, Sendable {
     /// Every epoch (or `--iterations` generator iteration) is done.
@@ -37,6 +50,10 @@ public final class Trainer {
     public private(set) var checkpointStep: Int?
     /// `--eval-every`'s metrics (`TrainingEvaluation`), loaded at the first evaluation.
     private lazy var evaluation = TrainingEvaluation(config: config)
+    /// `--diagnostics`: the critic's gradient norms over the epoch so far.
+    private let diagnostics: CriticDiagnostics?
+    /// This rank's part in a data-parallel run (see `Trainer+DataParallel.swift`); nil for one process.
+    public internal(set) var dataParallel: DataParallel?
 
     init(config: TrainingConfig, data: TrainingData, run: RunDirectory, models: TrainingModels, progress: TrainingProgress,
          fixedNoise: Tensor, log: TrainingLog, reporter: ProgressReporter, info: @escaping (String) -> Void,
@@ -52,6 +69,7 @@ public final class Trainer {
         self.info = info
         self.now = now
         self.checkpointStep = checkpointStep
+        diagnostics = config.diagnostics ? CriticDiagnostics(critic: models.critic) : nil
     }
 
     /// Whether the run's length is reached: its epochs, or its `--iterations`.
@@ -68,13 +86,7 @@ public final class Trainer {
         if isFinished { return isComplete ? .completed : .reachedMaxSteps }
         let perCycle = config.criticSteps
         while !isComplete {
-            if progress.permutation.isEmpty { progress.permutation = progress.dataRandom.permutation(data.dataset.count) }
-            let batches: Batches
-            do {
-                batches = try data.dataset.batches(permutation: progress.permutation, batchSize: config.batchSize)
-            } catch {
-                throw .unsuitableDataset(error.description)
-            }
+            let batches = try epochBatches()
             // A cycle is up to --n-critic batches and one generator step (any --n-critic: no overflow).
             func cycles(upTo batch: Int) -> Int { Batches.count(items: batch, batchSize: perCycle) }
             func completedSteps() -> Int { config.iterations == nil ? cycles(upTo: progress.batchPosition) : progress.step }
@@ -93,7 +105,7 @@ public final class Trainer {
                 mark = time
                 reporter.update(completed: completedSteps(),
                                 criticLoss: cycle.criticLoss, generatorLoss: cycle.generatorLoss)
-                if let every = config.logEvery, progress.step % every == 0 {
+                if let every = config.logEvery, progress.step % every == 0, isWriter {
                     try log.append(TrainingLog.StepEntry(step: progress.step, criticLoss: cycle.criticLoss,
                                                          generatorLoss: cycle.generatorLoss, penalty: cycle.penalty))
                 }
@@ -124,18 +136,35 @@ public final class Trainer {
         let lastFake: Tensor
     }
 
+    /// The epoch's batches: of the image order drawn when the epoch begins, or a toy run's
+    /// `--frame-every` iterations' worth of point batches.
+    private func epochBatches() throws(TrainingError) -> EpochBatches {
+        if data.points != nil { return .points(count: data.batchCount(config: config)) }
+        if progress.permutation.isEmpty { progress.permutation = progress.dataRandom.permutation(data.dataset.count) }
+        do {
+            return .images(try data.dataset.batches(permutation: progress.permutation, batchSize: config.batchSize))
+        } catch {
+            throw .unsuitableDataset(error.description)
+        }
+    }
+
     /// Critic steps on up to `--n-critic` batches, then one generator step.
-    private func trainCycle(_ batches: Batches) throws(TrainingError) -> CycleResult {
+    private func trainCycle(_ batches: EpochBatches) throws(TrainingError) -> CycleResult {
         var critic: CriticStepResult?
         var criticZ: Tensor?
         var criticSteps = 0
+        var (batchCount, rows) = (0, 0..<0)
         repeat {
-            let indices = batches[progress.batchPosition]
-            let real = realBatch(indices)
-            let z = Tensor.randn([indices.count, config.latentDimension], using: &progress.noiseRandom)
-            let alpha = Tensor.uniform([indices.count, 1], using: &progress.noiseRandom)
+            let (real, count) = realBatch(batches, at: progress.batchPosition)
+            (batchCount, rows) = (count, localRows(ofBatch: count))
+            // A fixed generator returns its input: real points plus N(0, 1) noise (one process only).
+            // Every rank draws the whole batch's z and α, as one process would, and keeps its rows.
+            let z = config.fixedGenerator ? withoutGrad { real + Tensor.randn(real.shape, using: &progress.noiseRandom) }
+                : Tensor.randn([count, config.latentDimension], using: &progress.noiseRandom).keeping(rows: rows)
+            let alpha = Tensor.uniform([count, 1], using: &progress.noiseRandom).keeping(rows: rows)
             let result = models.step.criticStep(real: real, z: z, alpha: alpha)
             try requireFinite(result.loss, "D_loss")
+            diagnostics?.record(result)
             progress.totals.criticLoss += Double(result.loss)
             progress.totals.penalty += Double(result.penalty)
             progress.totals.criticSteps += 1
@@ -147,7 +176,7 @@ public final class Trainer {
 
         // One critic step per generator step is the seed's: the generator reuses the critic's z.
         let z = config.criticSteps == 1 ? criticZ
-            : Tensor.randn([criticZ.shape[0], config.latentDimension], using: &progress.noiseRandom)
+            : Tensor.randn([batchCount, config.latentDimension], using: &progress.noiseRandom).keeping(rows: rows)
         var epochImages: Tensor?
         if progress.batchPosition == batches.count {
             // The seed's grid shows G(z) of the generator step. With the same z, the critic step's
@@ -155,7 +184,8 @@ public final class Trainer {
             epochImages = config.criticSteps == 1 ? critic.fake
                 : models.generator.preservingBuffers { withoutGrad { models.generator(z) } }
         }
-        let generatorLoss = models.step.generatorStep(z: z)
+        // A fixed generator has nothing to train; its loss is scored on the critic step's fakes.
+        let generatorLoss = config.fixedGenerator ? withoutGrad { -critic.criticFake.mean().item } : models.step.generatorStep(z: z)
         try requireFinite(generatorLoss, "G_loss")
         progress.step += 1
         progress.totals.generatorLoss += Double(generatorLoss)
@@ -166,11 +196,30 @@ public final class Trainer {
 
     /// Logs `--eval-every`'s metrics when they are due after this step or epoch.
     private func evaluateIfDue(epochEnded: Bool) throws(TrainingError) {
-        if let entry = try evaluation.entryIfDue(self, epochEnded: epochEnded) { try log.append(entry) }
+        // Only the writing rank of a data-parallel run evaluates: the work changes no shared state.
+        guard isWriter, let entry = try evaluation.entryIfDue(self, epochEnded: epochEnded) else { return }
+        try log.append(entry)
+    }
+
+    /// The real batch at `position` in the epoch.
+    /// This process's rows of the batch at `position` (all of them for one process; a rank of a
+    /// data-parallel run gathers only its own images, but draws a toy batch whole, as one process
+    /// would, to keep its random stream), and the whole batch's row count.
+    private func realBatch(_ batches: EpochBatches, at position: Int) -> (real: Tensor, count: Int) {
+        switch batches {
+        case .images(let batches):
+            let indices = batches[position]
+            let rows = localRows(ofBatch: indices.count)
+            return (realImages(indices.dropFirst(rows.lowerBound).prefix(rows.count)), indices.count)
+        case .points(let count):
+            guard let points = data.points else { preconditionFailure("point batches come from a toy run's data") }
+            let batch = points.batch(index: progress.epoch * count + position, size: config.batchSize, using: &progress.dataRandom)
+            return (batch.keeping(rows: localRows(ofBatch: batch.shape[0])), batch.shape[0])
+        }
     }
 
     /// The batch's pixels, gathered straight into the tensor's storage.
-    private func realBatch(_ indices: ArraySlice<Int>) -> Tensor {
+    private func realImages(_ indices: ArraySlice<Int>) -> Tensor {
         let dataset = data.dataset
         let storage = TensorStorage(uninitializedCount: indices.count * dataset.pixelsPerImage)
         do {
@@ -201,6 +250,7 @@ public final class Trainer {
         try summariseEpoch(lastImages: lastImages, partial: false, sampleURL: run.sampleURL(epoch: epoch),
                            fixedSampleURL: run.fixedSampleURL(epoch: epoch))
         progress.beginNextEpoch()
+        diagnostics?.reset()
         try writeCheckpoint()
     }
 
@@ -213,6 +263,7 @@ public final class Trainer {
 
     /// Prints and logs the epoch's mean losses and draws the last images and the fixed noise's.
     private func summariseEpoch(lastImages: Tensor, partial: Bool, sampleURL: URL, fixedSampleURL: URL) throws(TrainingError) {
+        guard isWriter else { return }
         let totals = progress.totals
         info(String(format: "total_D_loss:%.4f,total_G_loss:%.4f,total_gp:%.4f",
                     totals.meanCriticLoss, totals.meanGeneratorLoss, totals.meanPenalty) + (partial ? " (epoch so far)" : ""))
@@ -220,6 +271,24 @@ public final class Trainer {
                                            generatorLoss: totals.meanGeneratorLoss, penalty: totals.meanPenalty,
                                            seconds: totals.seconds)
         entry.partial = partial ? true : nil
+        entry.criticGradientNorms = diagnostics?.means
+        if diagnostics != nil {
+            try WeightHistogram.write(CriticDiagnostics.weights(of: models.critic), title: "critic weights, epoch \(progress.epoch + 1)",
+                                      to: run.weightHistogramURL(epoch: progress.epoch + 1, stoppedAt: partial ? progress.step : nil))
+        }
+        if let points = data.points {
+            let snapshot = ToySnapshot(models: models, points: points, fixedNoise: fixedNoise, config: config)
+            entry.modesCovered = snapshot.coverage?.coveredModes
+            entry.highQuality = snapshot.coverage?.highQualityShare
+            if let coverage = snapshot.coverage {
+                info("modes covered: \(coverage.coveredModes) of \(coverage.highQualityPerMode.count), high-quality samples: "
+                     + String(format: "%.1f%%", 100 * coverage.highQualityShare))
+            }
+            try log.append(entry)
+            try ToyFrame.write(snapshot, title: "\(points.dataset), iteration \(progress.step)",
+                               to: [run.frameURL(step: progress.step), run.figureURL])
+            return
+        }
         try log.append(entry)
         try SampleGrid.write(lastImages, count: min(25, lastImages.shape[0]), nrow: 5, to: sampleURL)
         try SampleGrid.write(fixedNoiseImages(), count: fixedNoise.shape[0], nrow: 5, to: fixedSampleURL)
@@ -237,6 +306,10 @@ public final class Trainer {
         if let entry = models.firstNonFiniteEntry {
             throw .diverged(what: "\(entry) holds a NaN or an infinity", step: progress.step,
                             epoch: progress.epoch + (isComplete ? 0 : 1), kept: keptCheckpointNote)
+        }
+        guard isWriter else {
+            checkpointStep = progress.step  // rank 0 wrote it
+            return
         }
         do {
             try ModelStateFile.write(ModelStateFile.contents(of: models.generator, role: .generator, spec: models.spec), to: run.generatorURL)

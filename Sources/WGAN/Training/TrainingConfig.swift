@@ -46,14 +46,29 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var evalEvery: Int?
     /// Generator samples each `--eval-every` evaluation scores.
     public var evalCount = 10_000
+    /// Toy runs: the "generator" is real points plus N(0, 1) noise, and only the critic trains.
+    public var fixedGenerator = false
+    /// Toy runs: generator iterations between two frames (a toy run's "epoch").
+    public var frameEvery = 1000
+    /// Log each critic layer's gradient norm and draw the critic's weight histogram every epoch.
+    public var diagnostics = false
+    /// An image folder's images are made this many pixels square (default: the model's size).
+    public var imageSize: Int?
+    /// An image folder's images are made grey (1) or RGB (3) (default: from the files).
+    public var channels: Int?
+    /// Stop at an image file that cannot be decoded instead of skipping it.
+    public var strict = false
 
     /// The machine's core count: each of OpenBLAS's threads wants a core of its own.
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     public init() {}
 
-    /// The dataset, once `validate()` has accepted the name.
+    /// The dataset, once `validate()` has accepted the name (MNIST for a toy run).
     public var datasetName: DatasetName { DatasetName(rawValue: dataset) ?? .mnist }
+
+    /// The toy dataset, for a toy run.
+    public var toyDataset: ToyDataset? { ToyDataset.named(dataset) }
 
     /// The critic's loss, once `validate()` has accepted the name.
     public var trainingLoss: TrainingLoss { TrainingLoss(rawValue: loss) ?? .gradientPenalty }
@@ -77,8 +92,15 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(TrainingError) {
             if !condition { throw .invalidSetting(message()) }
         }
-        try require(DatasetName(rawValue: dataset) != nil,
-                    "unknown dataset '\(dataset)' (expected \(DatasetName.allCases.map(\.rawValue).joined(separator: " or ")))")
+        let names = DatasetName.allCases.map(\.rawValue) + ToyDataset.allCases.map(\.rawValue)
+        try require(DatasetName(rawValue: dataset) != nil || toyDataset != nil,
+                    "unknown dataset '\(dataset)' (expected \(names.dropLast().joined(separator: ", ")) or \(names[names.count - 1]))")
+        try require(frameEvery >= 1, "--frame-every must be at least 1, got \(frameEvery)")
+        if toyDataset != nil {
+            try require(dataDirectory == nil && imageLimit == nil, "the toy datasets are drawn, not read: --data-dir and --limit do not apply")
+        } else {
+            try require(!fixedGenerator, "--fixed-generator is for the toy datasets (\(ToyDataset.names))")
+        }
         _ = try TrainingPreset.named(preset)
         try require(ModelArchitecture.named(model) != nil, "unknown --model '\(model)' (expected \(ModelArchitecture.names))")
         try require(width >= 1, "--dim must be at least 1, got \(width)")
@@ -104,6 +126,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         if let evalEvery { try require(evalEvery >= 1, "--eval-every must be at least 1, got \(evalEvery)") }
         try require(evalCount >= 2, "--eval-count must be at least 2, got \(evalCount)")
         if let imageLimit { try require(imageLimit >= 1, "--limit must be at least 1, got \(imageLimit)") }
+        if let imageSize { try require((1...4096).contains(imageSize), "--image-size must be from 1 to 4096, got \(imageSize)") }
+        if let channels { try require(channels == 1 || channels == 3, "--channels must be 1 or 3, got \(channels)") }
     }
 
     /// The settings as one line of JSON with sorted keys (the checkpoint's metadata).
@@ -139,6 +163,27 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
     /// (width 64, latent 128), batch 50, n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9) for
     /// both, 200,000 generator iterations.
     case paperMNIST = "paper-mnist"
+    /// The official gan_cifar.py in WGAN-GP mode: cifar-dcgan (width 128, latent 128), batch 64,
+    /// n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9), 200,000 generator iterations.
+    case paperCIFAR = "paper-cifar"
+    /// gan_64x64.py's DCGAN pair in WGAN-GP mode: dcgan64 (width 64, latent 128), batch 64,
+    /// n_critic 5, λ 10, Adam 1e-4 with betas (0, 0.9) as that file sets them, 200,000 iterations.
+    case paper64 = "paper-64"
+    /// The paper's toy experiments as the official gan_toy.py runs them: the toy MLPs (width 512,
+    /// 2-D noise) on 8 Gaussians, batch 256, n_critic 5, λ 0.1, Adam 1e-4 with betas (0.5, 0.9),
+    /// 100,000 generator iterations, a frame every 1,000.
+    case toy
+
+    /// The preset that trains `architecture` as its paper does (`seed` for the seed's MLPs).
+    public static func forModel(_ architecture: ModelArchitecture) -> TrainingPreset {
+        switch architecture {
+        case .seed: .seed
+        case .mnistDCGAN: .paperMNIST
+        case .cifarDCGAN: .paperCIFAR
+        case .dcgan64: .paper64
+        case .toy: .toy
+        }
+    }
 
     /// The preset called `name`, or an error listing the presets.
     public static func named(_ name: String) throws(TrainingError) -> TrainingPreset {
@@ -170,6 +215,34 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
             config.criticLearningRate = 1e-4
             config.generatorLearningRate = 1e-4
             config.beta1 = 0.5
+            config.beta2 = 0.9
+            config.iterations = 200_000
+        }
+        if self == .toy {
+            config.model = ModelArchitecture.toy.rawValue
+            config.dataset = ToyDataset.eightGaussians.rawValue
+            config.latentDimension = ModelArchitecture.toy.defaultLatentDimension
+            config.width = ModelArchitecture.toy.defaultWidth
+            config.batchSize = 256
+            config.criticSteps = 5
+            config.lambda = 0.1
+            config.criticLearningRate = 1e-4
+            config.generatorLearningRate = 1e-4
+            config.beta1 = 0.5
+            config.beta2 = 0.9
+            config.iterations = 100_000
+        }
+        if self == .paperCIFAR || self == .paper64 {
+            let architecture: ModelArchitecture = self == .paperCIFAR ? .cifarDCGAN : .dcgan64
+            config.model = architecture.rawValue
+            config.latentDimension = architecture.defaultLatentDimension
+            config.width = architecture.defaultWidth
+            config.batchSize = 64
+            config.criticSteps = 5
+            config.lambda = 10
+            config.criticLearningRate = 1e-4
+            config.generatorLearningRate = 1e-4
+            config.beta1 = self == .paperCIFAR ? 0.5 : 0
             config.beta2 = 0.9
             config.iterations = 200_000
         }

@@ -1,29 +1,58 @@
 import Foundation
 import WGANData
 
-/// The training images a run's settings name, checked against its batch size.
+/// What a run trains on: the images a run's settings name, checked against its batch size, or a
+/// toy experiment's 2-D points.
 public struct TrainingData {
+    /// The images (empty for a toy run, whose points are in `points`).
     public let dataset: ImageDataset
-    /// Where the images came from, for the start line and `config.json`.
-    public let name: DatasetName
+    /// The 2-D points of a toy run, or nil.
+    public let points: ToyPoints?
+    /// The dataset's name as `--dataset` takes it, for `config.json`.
+    public let name: String
     public let directory: URL
     /// SHA-256 of the images' pixels (hex), kept in each checkpoint so that a resume notices other
     /// images behind the same `--data-dir` and count.
     public let pixelChecksum: String
 
-    /// [channels, height, width] of one image: the generator's output shape.
-    public var imageShape: [Int] { [dataset.channels, dataset.height, dataset.width] }
+    /// [channels, height, width] of one image, or [2] for points: the generator's output shape.
+    public var imageShape: [Int] { points == nil ? [dataset.channels, dataset.height, dataset.width] : [2] }
 
-    /// Batches in one epoch (the last one partial when the batch size does not divide the count).
-    public func batchCount(batchSize: Int) -> Int { Batches.count(items: dataset.count, batchSize: batchSize) }
+    /// Batches in one epoch (the last one partial when the batch size does not divide the count);
+    /// a toy run's "epoch" is the `--frame-every` iterations between two frames.
+    public func batchCount(config: TrainingConfig) -> Int {
+        points == nil ? Batches.count(items: dataset.count, batchSize: config.batchSize) : config.frameEvery * config.criticSteps
+    }
 
     /// Loads the training split of `config`'s dataset (from `--data-dir` when given), keeps the
     /// first `--limit` images, and checks that every batch holds at least two images (training-mode
     /// BatchNorm cannot work on one).
-    public static func load(_ config: TrainingConfig) throws -> TrainingData {
-        let name = config.datasetName
+    ///
+    /// A `--data-dir` without IDX files is an image folder unless another dataset is named;
+    /// a large one is kept decoded in `imageCache` (the folder beside the run), and its decoding
+    /// reported to `progress`; skipped files are reported to `warn`.
+    public static func load(_ config: TrainingConfig, imageCache: URL? = nil, progress: ProgressReporter? = nil,
+                            warn: (String) -> Void = { _ in }) throws -> TrainingData {
+        if let toy = config.toyDataset {
+            let points = ToyPoints(dataset: toy, seed: config.seed)
+            return TrainingData(dataset: ImageDataset.empty, points: points, name: toy.rawValue,
+                                directory: URL(fileURLWithPath: "/"), pixelChecksum: points.checksum)
+        }
+        var name = config.datasetName
         let directory = try config.dataDirectory.map { URL(fileURLWithPath: $0) } ?? name.defaultDirectory()
-        var dataset = try name.load(.train, from: directory)
+        if [.mnist, .fashionMNIST].contains(name), config.dataDirectory != nil,
+           !ImageDataset.hasIDXFiles(in: directory, split: .train), !ImageFolder.isEmpty(directory) {
+            name = .imageFolder
+        }
+        var dataset: ImageDataset
+        if name == .imageFolder {
+            dataset = try loadFolder(directory, config: config, cache: imageCache, progress: progress, warn: warn)
+        } else {
+            guard config.imageSize == nil && config.channels == nil else {
+                throw TrainingError.invalidSetting("--image-size and --channels apply to image folders; \(name)'s images are as its files hold them")
+            }
+            dataset = try name.load(.train, from: directory)
+        }
         if let limit = config.imageLimit, limit < dataset.count {
             dataset = dataset.prefix(limit)
         }
@@ -37,14 +66,14 @@ public struct TrainingData {
                 "\(count) images in batches of \(config.batchSize) leave a last batch of one image, which BatchNorm cannot "
                     + "train on; choose another --batch-size" + (config.imageLimit == nil ? "" : " or --limit"))
         }
-        return TrainingData(dataset: dataset, name: name, directory: directory,
+        return TrainingData(dataset: dataset, points: nil, name: name.rawValue, directory: directory,
                             pixelChecksum: SHA256.hex(SHA256.hash(Array(dataset.pixelBytes))))
     }
 
     /// `config` with its batch size reduced to the number of images, where it is larger, and the
     /// warning that says so (nil when nothing changed).
     public func fittingBatches(_ config: TrainingConfig) -> (TrainingConfig, warning: String?) {
-        let count = dataset.count
+        let count = points?.fixedCount ?? (points == nil ? dataset.count : Int.max)
         guard config.batchSize > count else { return (config, nil) }
         var fitted = config
         fitted.batchSize = count
@@ -52,8 +81,35 @@ public struct TrainingData {
                         + "training on batches of \(count)")
     }
 
-    /// "MNIST, 60000 images 28×28 from <folder>".
+    /// "MNIST, 60000 images 28×28 from <folder>"; colour images say "RGB".
     public var summary: String {
-        "\(name), \(dataset.count) images \(dataset.width)×\(dataset.height) from \(directory.path)"
+        if let points { return points.summary }
+        return "\(DatasetName(rawValue: name)?.description ?? name), \(dataset.count) images \(dataset.width)×\(dataset.height)\(dataset.channels == 3 ? " RGB" : "") from \(directory.path)"
+    }
+
+    /// Folders of at least this many files show a decoding progress bar.
+    static let progressThreshold = 256
+
+    /// An image folder's images, at the model's size unless `--image-size` says otherwise.
+    private static func loadFolder(_ directory: URL, config: TrainingConfig, cache: URL?, progress: ProgressReporter?,
+                                   warn: (String) -> Void) throws -> ImageDataset {
+        var options = ImageFolder.Options(side: config.imageSize ?? config.architecture.defaultImageShape[1],
+                                          channels: config.channels)
+        options.strict = config.strict
+        options.cacheFolder = cache
+        var started = false
+        let loaded = try ImageFolder.load(directory: directory, options: options) { done, total in
+            // A small folder decodes in a blink; its bar would only be noise.
+            guard total >= progressThreshold else { return }
+            if !started { progress?.beginTask("Decoding images", unit: "files", total: total); started = true }
+            progress?.update(completed: done)
+        }
+        if let file = loaded.cacheFile, loaded.fromCache { warn("images read from the cache \(file.path)") }
+        if !loaded.skipped.isEmpty {
+            let named = loaded.skipped.prefix(3).map { "\($0.path) (\($0.reason))" }.joined(separator: "; ")
+            warn("warning: skipped \(loaded.skipped.count) unreadable file\(loaded.skipped.count == 1 ? "" : "s") in "
+                 + "\(directory.path): \(named)\(loaded.skipped.count > 3 ? "; …" : "") (--strict stops instead)")
+        }
+        return loaded.dataset
     }
 }

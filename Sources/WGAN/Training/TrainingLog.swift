@@ -20,9 +20,16 @@ public final class TrainingLog {
         public let seconds: Double
         /// True for the means of an epoch the run stopped inside; absent for a whole epoch.
         public var partial: Bool?
+        /// Toy runs on a Gaussian mixture: modes covered by the generator's samples, and the share
+        /// of its samples of high quality (see `ModeCoverage`).
+        public var modesCovered: Int?
+        public var highQuality: Double?
+        /// `--diagnostics`: each critic layer's gradient norm, the epoch's mean, by parameter name.
+        public var criticGradientNorms: [String: Double]?
 
         enum CodingKeys: String, CodingKey {
             case epoch, step, criticLoss = "D_loss", generatorLoss = "G_loss", penalty = "gp", seconds, partial
+            case modesCovered = "modes_covered", highQuality = "high_quality", criticGradientNorms = "critic_grad_norms"
         }
     }
 

@@ -20,7 +20,10 @@ public final class TrainingModels {
     public init(config: TrainingConfig, imageShape: [Int], using rng: inout RandomGenerator) throws(TrainingError) {
         spec = config.modelSpec(imageShape: imageShape)
         try Self.check(spec)
-        generator = spec.makeGenerator(using: &rng)
+        if config.fixedGenerator && spec.architecture != .toy {
+            throw .invalidSetting("--fixed-generator needs --model toy")
+        }
+        generator = config.fixedGenerator ? FixedNoiseGenerator() : spec.makeGenerator(using: &rng)
         critic = spec.makeCritic(using: &rng)
         let betas = (Float(config.beta1), Float(config.beta2))
         func optimizer(_ parameters: [Tensor], _ learningRate: Double) -> Optimizer {

@@ -1,3 +1,4 @@
+import WGANData
 import WGANModels
 
 /// The settings a person gave on the command line, each by its `TrainingSetting`; the others
@@ -37,7 +38,9 @@ public struct TrainingOptions: Sendable {
 
     /// The settings of a new run: the preset's, overridden by every setting given; validated.
     public func freshConfig() throws(TrainingError) -> TrainingConfig {
-        let presetName = (given["preset"] as? String) ?? TrainingPreset.seed.rawValue
+        // A toy dataset named on its own trains as the official toy code does.
+        let toyDataGiven = (given["dataset"] as? String).flatMap(ToyDataset.named) != nil
+        let presetName = (given["preset"] as? String) ?? (toyDataGiven ? TrainingPreset.toy : TrainingPreset.seed).rawValue
         var config = try TrainingPreset.named(presetName).config
         apply(to: &config) { _ in true }
         // Clipping trains as the original WGAN does, unless these are given too.
@@ -47,8 +50,13 @@ public struct TrainingOptions: Sendable {
             if given["n-critic"] == nil { config.criticSteps = 5 }
         }
         // A model named on its own brings its own latent size, unless one is given too.
-        if given["model"] != nil && given["latent-dim"] == nil, let architecture = ModelArchitecture.named(config.model) {
-            config.latentDimension = architecture.defaultLatentDimension
+        if given["model"] != nil, let architecture = ModelArchitecture.named(config.model) {
+            if given["latent-dim"] == nil { config.latentDimension = architecture.defaultLatentDimension }
+            if given["dim"] == nil { config.width = architecture.defaultWidth }
+        }
+        // And its own width (cifar-dcgan's DIM is 128), unless --dim is given too.
+        if given["model"] != nil && given["dim"] == nil, let architecture = ModelArchitecture.named(config.model) {
+            config.width = architecture.defaultWidth
         }
         try config.validate()
         return config

@@ -23,7 +23,8 @@ public enum TrainingSession {
     public static func start(options: TrainingOptions, out: URL?, runsFolder: URL = URL(fileURLWithPath: "runs"),
                              console: Console) throws -> Trainer {
         let requested = try options.freshConfig()
-        let data = try TrainingData.load(requested)
+        let data = try TrainingData.load(requested, imageCache: imageCache(besideRunIn: out?.deletingLastPathComponent() ?? runsFolder),
+                                         progress: console.reporter, warn: console.info)
         let (config, warning) = data.fittingBatches(requested)
         if let warning { console.info(warning) }
         try TrainingModels.checkMemory(config: config, imageShape: data.imageShape)
@@ -31,7 +32,8 @@ public enum TrainingSession {
         let run = try RunDirectory.createNew(at: out, parent: runsFolder)
         var initRandom = RandomGenerator(seed: config.seed)
         let models = try TrainingModels(config: config, imageShape: data.imageShape, using: &initRandom)
-        let fixedNoise = Tensor.randn([25, config.latentDimension], using: &initRandom)
+        // A toy run's frames show a batch of points; an image run's grids show 25 images.
+        let fixedNoise = Tensor.randn([data.points == nil ? 25 : config.batchSize, config.latentDimension], using: &initRandom)
         try RunRecord(settings: config, data: data, blas: blas, started: Date()).write(to: run.configURL)
         console.info("wgan \(WGANVersion.current): \(blas); \(data.summary); run folder \(run.url.path)")
         let trainer = Trainer(config: config, data: data, run: run, models: models, progress: TrainingProgress(seed: config.seed),
@@ -48,7 +50,8 @@ public enum TrainingSession {
         let path = run.trainingStateURL.path
         let file = try ModelStateFile.read(run.trainingStateURL)
         let config = try options.resumedConfig(saved: TrainingStateFile.config(in: file, path: path))
-        let data = try TrainingData.load(config)
+        let data = try TrainingData.load(config, imageCache: imageCache(besideRunIn: directory.deletingLastPathComponent()),
+                                         progress: console.reporter, warn: console.info)
         try TrainingModels.checkMemory(config: config, imageShape: data.imageShape)
         let blas = try prepareBLAS(threads: config.threads)
         // The weights are overwritten by the checkpoint's; the generator only fixes the shapes.
@@ -71,6 +74,10 @@ public enum TrainingSession {
                        now: console.now, checkpointStep: saved.progress.step)
     }
 
+    /// Where a large image folder's decoded images are kept: `image-cache` in the folder that
+    /// holds the run, so that its other runs and its resumes share them.
+    static func imageCache(besideRunIn parent: URL) -> URL { parent.appendingPathComponent("image-cache") }
+
     /// Loads OpenBLAS, gives the engine `threads` threads and returns the one-line summary.
     static func prepareBLAS(threads: Int) throws -> String {
         try BLAS.load()
@@ -81,12 +88,15 @@ public enum TrainingSession {
     private static func check(_ progress: TrainingProgress, fits data: TrainingData, config: TrainingConfig,
                               path: String) throws(TrainingError) {
         let count = data.dataset.count
+        guard data.points == nil || progress.permutation.isEmpty else {
+            throw .checkpoint(path: path, problem: "it holds an image order, but the run trains on 2-D points")
+        }
         guard progress.permutation.isEmpty || progress.permutation.count == count else {
             throw .checkpoint(path: path, problem: "its epoch order covers \(progress.permutation.count) images but the dataset "
                               + "now has \(count); resume with the same data")
         }
-        guard progress.batchPosition <= data.batchCount(batchSize: config.batchSize),
-              progress.permutation.isEmpty ? progress.batchPosition == 0 : true
+        guard progress.batchPosition <= data.batchCount(config: config),
+              progress.permutation.isEmpty && data.points == nil ? progress.batchPosition == 0 : true
         else {
             throw .checkpoint(path: path, problem: "its position in the epoch (batch \(progress.batchPosition)) does not fit the data")
         }

@@ -23,6 +23,17 @@ extension Double: SettingValue {
     public static var kind: String { "a number" }
 }
 
+extension Bool: SettingValue {
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "true", "yes", "1", "on": self = true
+        case "false", "no", "0", "off": self = false
+        default: return nil
+        }
+    }
+    public static var kind: String { "true or false" }
+}
+
 extension String: SettingValue {
     public init?(argument: String) { self = argument }
     public static var kind: String { "a word" }
@@ -56,6 +67,9 @@ public struct TrainingSetting: Sendable {
 
     /// The flag as typed: `--batch-size`.
     public var flag: String { "--\(name)" }
+
+    /// Whether the setting is a switch (true or false), which the flag alone turns on.
+    public var isSwitch: Bool { kind == Bool.kind }
 
     /// A setting held in a field of type `Value`.
     static func value<Value: SettingValue>(
@@ -120,16 +134,44 @@ extension TrainingSetting {
         .value("preset", key: "preset", \.preset,
                help: "Defaults to start from: seed (the seed script, default), paper (Algorithm 1: Adam 1e-4, betas (0, 0.9), "
                    + "n-critic 5, λ 10), paper-mnist (the official gan_mnist.py: --model mnist-dcgan, batch 50, n-critic 5, "
-                   + "Adam 1e-4 betas (0.5, 0.9), 200,000 iterations). Flags override it."),
+                   + "Adam 1e-4 betas (0.5, 0.9), 200,000 iterations), paper-cifar (gan_cifar.py: --model cifar-dcgan, "
+                   + "--dim 128, batch 64, n-critic 5, Adam 1e-4 betas (0.5, 0.9)), paper-64 (gan_64x64.py's DCGAN: --model "
+                   + "dcgan64, --dim 64, batch 64, n-critic 5, Adam 1e-4 betas (0, 0.9)), toy (the official gan_toy.py: --model "
+                   + "toy on 8gaussians, batch 256, n-critic 5, λ 0.1, Adam 1e-4 betas (0.5, 0.9), 100,000 iterations; the "
+                   + "default with a toy --dataset). Flags override it."),
         .value("model", key: "model", \.model,
-               help: "Models: seed (the seed's MLPs, default) or mnist-dcgan (the paper's MNIST model: convolutions, "
+               help: "Models: seed (the seed's MLPs, default), mnist-dcgan (the paper's MNIST model: convolutions, "
                    + "sigmoid output, pixels in [0, 1]; initialised as the official tflib code: He-uniform convolutions, "
-                   + "Glorot-uniform linear layers, zero biases).", mayBeAbsentFromSavedRuns: true),
-        .value("dim", key: "dim", \.width, help: "Width of the convolutional models (the official DIM, default 64).",
+                   + "Glorot-uniform linear layers, zero biases), cifar-dcgan (gan_cifar.py: 32×32 colour, BatchNorm in the "
+                   + "generator, tanh), dcgan64 (64×64, one level deeper, layer norm in the critic) or toy (the paper's toy "
+                   + "MLPs: three ReLU layers of --dim, for the 2-D datasets).", mayBeAbsentFromSavedRuns: true),
+        .value("dim", key: "dim", \.width, help: "Width of the models (the official DIM: cifar-dcgan 128, toy 512, others 64).",
                mayBeAbsentFromSavedRuns: true),
-        .value("dataset", key: "dataset", \.dataset, help: "Dataset: mnist (vendored) or fashion-mnist."),
+        .value("dataset", key: "dataset", \.dataset,
+               help: "Dataset: mnist (vendored), fashion-mnist, cifar10 (binary or Python version, from --data-dir), images (a "
+                   + "folder of PNG and JPEG files, from --data-dir), or the paper's 2-D toy sets 8gaussians, 25gaussians, "
+                   + "swissroll (drawn as the official gan_toy.py does)."),
+        .value("fixed-generator", key: "fixed_generator", \.fixedGenerator,
+               help: "Toy sets: no generator network; the fakes are real points plus N(0, 1) noise and only the critic "
+                   + "trains (the paper's Figure 1a). A switch: --fixed-generator alone means true.",
+               mayBeAbsentFromSavedRuns: true),
+        .value("frame-every", key: "frame_every", \.frameEvery,
+               help: "Toy sets: draw a frame (the critic's value surface with real and generated points), log the "
+                   + "means and mode coverage and write a checkpoint every N iterations (default 1000).",
+               mayBeAbsentFromSavedRuns: true),
         .optional("data-dir", key: "data_dir", \.dataDirectory,
-                  help: "A folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz])."),
+                  help: "A folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]), of CIFAR-10's "
+                      + "files (--dataset cifar10), or of PNG and JPEG images (searched recursively; --dataset images, "
+                      + "the default for a folder without IDX files)."),
+        .optional("image-size", key: "image_size", \.imageSize,
+                  help: "An image folder's images are cropped to their central square and resized to N×N (area "
+                      + "averaging when shrinking; default: the model's size, 28 for seed and mnist-dcgan, 32 for "
+                      + "cifar-dcgan, 64 for dcgan64)."),
+        .optional("channels", key: "channels", \.channels,
+                  help: "An image folder's images as grey (1) or RGB (3) (default: 3 if any file is in colour)."),
+        .value("strict", key: "strict", \.strict,
+               help: "Stop at an image file that cannot be decoded (default: skip it, and say so).",
+               mayBeAbsentFromSavedRuns: true),
         .optional("limit", key: "limit", \.imageLimit, help: "Train on the first N images only (quick runs)."),
         .value("latent-dim", key: "latent_dim", \.latentDimension,
                help: "Latent dimension (default: the model's, 100 for seed, 128 for mnist-dcgan)."),
@@ -169,6 +211,10 @@ extension TrainingSetting {
                   mayChangeOnResume: true),
         .value("eval-count", key: "eval_count", \.evalCount, help: "Generator samples per --eval-every evaluation (default 10000).",
                mayChangeOnResume: true, mayBeAbsentFromSavedRuns: true),
+        .value("diagnostics", key: "diagnostics", \.diagnostics,
+               help: "Log each critic layer's gradient norm (a mean over the epoch) to log.jsonl and draw the critic's "
+                   + "weight histogram every epoch into diagnostics/. A switch.", mayChangeOnResume: true,
+               mayBeAbsentFromSavedRuns: true),
     ]
 }
 

@@ -9,6 +9,8 @@ public protocol AdversarialStep: AnyObject {
     var critic: Module { get }
     var generatorOptimizer: Optimizer { get }
     var criticOptimizer: Optimizer { get }
+    /// Sums gradients over data-parallel ranks before each update; nil for one process.
+    var gradientReduction: (any GradientReduction)? { get set }
     /// One critic update on a real batch, latent batch `z` and per-sample weights `alpha` [N, 1]
     /// (for the penalty's interpolates; a loss without them ignores it).
     @discardableResult func criticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult
@@ -27,6 +29,7 @@ public final class WGANClippingStep: AdversarialStep {
     public let criticOptimizer: Optimizer
     /// The clipping bound c.
     public let clip: Float
+    public var gradientReduction: (any GradientReduction)?
 
     public init(generator: Module, critic: Module, generatorOptimizer: Optimizer, criticOptimizer: Optimizer, clip: Float = 0.01) {
         self.generator = generator
@@ -40,23 +43,25 @@ public final class WGANClippingStep: AdversarialStep {
     public func criticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult {
         let fake = withoutGrad { generator(z) }
         let (criticReal, criticFake) = (critic(real), critic(fake))
-        let loss = criticFake.mean() - criticReal.mean()
+        let loss = gradientReduction.scaled(criticFake.mean() - criticReal.mean())
         let grads = gradients(of: loss, withRespectTo: criticOptimizer.parameters)
+        let (gradientParts, sums) = gradientReduction.reduce(grads.map { [$0] }, statistics: [loss.item])
         criticOptimizer.zeroGrad()
-        criticOptimizer.step(gradientParts: grads.map { [$0] })
+        criticOptimizer.step(gradientParts: gradientParts)
         for parameter in criticOptimizer.parameters { Self.clamp(parameter, to: clip) }
         return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
-                                inputGradient: nil, penalty: 0, loss: loss.item, criticGradientParts: grads.map { [$0] })
+                                inputGradient: nil, penalty: 0, loss: sums[0], criticGradientParts: gradientParts)
     }
 
     @discardableResult
     public func generatorStep(z: Tensor) -> Float {
-        let loss = -critic(generator(z)).mean()
+        let loss = gradientReduction.scaled(-critic(generator(z)).mean())
         generatorOptimizer.zeroGrad()
-        let grads = gradients(of: loss, withRespectTo: generatorOptimizer.parameters)
-        for (parameter, grad) in zip(generatorOptimizer.parameters, grads) { parameter.grad = grad }
+        let (grads, sums) = gradientReduction.reduce(gradients(of: loss, withRespectTo: generatorOptimizer.parameters).map { [$0] },
+                                                     statistics: [loss.item])
+        for (parameter, grad) in zip(generatorOptimizer.parameters, grads) { parameter.grad = grad[0] }
         generatorOptimizer.step()
-        return loss.item
+        return sums[0]
     }
 
     /// Clamps `parameter` in place to [−c, c] (PyTorch's `p.data.clamp_(-c, c)`).

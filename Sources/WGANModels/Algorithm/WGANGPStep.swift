@@ -44,6 +44,8 @@ public final class WGANGPStep: AdversarialStep {
     public let lambda: Float
     public let penalty: GradientPenalty
     public let interpolation: InterpolationForm
+    /// Sums gradients over data-parallel ranks before each update; nil for one process.
+    public var gradientReduction: (any GradientReduction)?
     /// The generator's recorded forward pass from the last critic step. The seed's loop runs
     /// G(z) in the critic step and again, with the same z and unchanged parameters, in the
     /// generator step; the second result is the first to the bit, so it is reused.
@@ -55,7 +57,7 @@ public final class WGANGPStep: AdversarialStep {
     ///   and batch statistics make each sample's score depend on the others in its batch.
     public init(generator: Module, critic: Module, generatorOptimizer: Optimizer, criticOptimizer: Optimizer,
                 lambda: Float = 10, penaltyNorm: PenaltyNorm = .sample, interpolation: InterpolationForm = .seed) throws(CriticRefusal) {
-        if critic.modules.contains(where: { $0 is BatchNorm1d }) {
+        if critic.modules.contains(where: { $0 is BatchNorm }) {
             throw CriticRefusal(description: "the critic has BatchNorm, which the gradient penalty cannot train: the penalty is "
                                 + "defined per sample, and batch statistics make each sample's score depend on the rest of its batch")
         }
@@ -103,12 +105,12 @@ public final class WGANGPStep: AdversarialStep {
             let scores = scoreBatch()
             criticReal = scores.rows(0..<n)
             criticFake = scores.rows(n..<(2 * n))
-            estimate = criticFake.mean() - criticReal.mean()
+            estimate = gradientReduction.scaled(criticFake.mean() - criticReal.mean())
             estimateGradients = gradients(of: estimate, withRespectTo: parameters)
         }
         func penaltyPart() {
             (gp, inputGradient) = penalty(critic: scoreInterpolates, interpolates: interpolates)
-            penaltyGradients = gradients(of: gp * lambda, withRespectTo: parameters)
+            penaltyGradients = gradients(of: gradientReduction.scaled(gp * lambda), withRespectTo: parameters)
         }
         // The part that ran longer last time runs on the calling thread: only the caller's
         // parallel regions can take the other core back once the other part is done (the
@@ -120,12 +122,12 @@ public final class WGANGPStep: AdversarialStep {
         penaltyRanLonger = penaltySeconds > estimateSeconds
         // Each weight's gradient is the sum of the two parts; the optimizer adds them in its own
         // pass rather than materialising the sum.
-        let gradientParts = zip(estimateGradients, penaltyGradients).map { [$0, $1] }
+        let (gradientParts, sums) = gradientReduction.reduce(zip(estimateGradients, penaltyGradients).map { [$0, $1] },
+                                                             statistics: [estimate.item, gp.item * gradientReduction.share])
         criticOptimizer.zeroGrad()
         criticOptimizer.step(gradientParts: gradientParts)
-        let loss = estimate.item + lambda * gp.item
         return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
-                                inputGradient: inputGradient.detached(), penalty: gp.item, loss: loss,
+                                inputGradient: inputGradient.detached(), penalty: sums[1], loss: sums[0] + lambda * sums[1],
                                 criticGradientParts: gradientParts)
     }
 
@@ -153,24 +155,27 @@ public final class WGANGPStep: AdversarialStep {
         let (fake, interpolates) = fakeAndInterpolates(real: real, z: z, alpha: alpha)
         let (criticReal, criticFake) = (critic(real), critic(fake))
         let (gp, inputGradient) = penalty(critic: critic.callAsFunction, interpolates: interpolates)
-        let loss = criticFake.mean() - criticReal.mean() + gp * lambda
+        let loss = gradientReduction.scaled(criticFake.mean() - criticReal.mean() + gp * lambda)
         let grads = gradients(of: loss, withRespectTo: criticOptimizer.parameters)
+        let (gradientParts, sums) = gradientReduction.reduce(grads.map { [$0] }, statistics: [loss.item, gp.item * gradientReduction.share])
         criticOptimizer.zeroGrad()
-        criticOptimizer.step(gradientParts: grads.map { [$0] })
+        criticOptimizer.step(gradientParts: gradientParts)
         return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
-                                inputGradient: inputGradient.detached(), penalty: gp.item, loss: loss.item,
-                                criticGradientParts: grads.map { [$0] })
+                                inputGradient: inputGradient.detached(), penalty: sums[1], loss: sums[0],
+                                criticGradientParts: gradientParts)
     }
 
     /// One generator update on latent batch `z`; returns the generator loss.
     @discardableResult
     public func generatorStep(z: Tensor) -> Float {
-        let loss = -critic(generation(for: z)).mean()
+        let loss = gradientReduction.scaled(-critic(generation(for: z)).mean())
         generatorOptimizer.zeroGrad()
         // Only the generator's gradients: the critic's weight gradients would be thrown away.
-        assignGradients(of: loss, to: generatorOptimizer)
+        let (grads, sums) = gradientReduction.reduce(gradients(of: loss, withRespectTo: generatorOptimizer.parameters).map { [$0] },
+                                                     statistics: [loss.item])
+        for (parameter, grad) in zip(generatorOptimizer.parameters, grads) { parameter.grad = grad[0] }
         generatorOptimizer.step()
-        return loss.item
+        return sums[0]
     }
 
     /// G(z), reusing the critic step's forward pass when it was for the same z in the same mode,
@@ -178,14 +183,9 @@ public final class WGANGPStep: AdversarialStep {
     private func generation(for z: Tensor) -> Tensor {
         defer { lastGeneration = nil }
         guard let last = lastGeneration, last.z === z, last.training == generator.isTraining else { return generator(z) }
-        for batchNorm in generator.modules.compactMap({ $0 as? BatchNorm1d }) where generator.isTraining {
+        for batchNorm in generator.modules.compactMap({ $0 as? BatchNorm }) where generator.isTraining {
             batchNorm.repeatLastStatisticsUpdate()
         }
         return last.output
-    }
-
-    private func assignGradients(of loss: Tensor, to optimizer: Optimizer) {
-        let grads = gradients(of: loss, withRespectTo: optimizer.parameters)
-        for (parameter, grad) in zip(optimizer.parameters, grads) { parameter.grad = grad }
     }
 }

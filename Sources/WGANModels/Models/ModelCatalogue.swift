@@ -25,6 +25,12 @@ public enum ModelArchitecture: String, CaseIterable, Codable, Sendable {
     case seed
     /// The paper's MNIST model (the official gan_mnist.py in WGAN-GP mode).
     case mnistDCGAN = "mnist-dcgan"
+    /// The paper's CIFAR-10 model (the official gan_cifar.py in WGAN-GP mode), 32×32 colour.
+    case cifarDCGAN = "cifar-dcgan"
+    /// The paper's 64×64 DCGAN (gan_64x64.py), layer norm in the critic.
+    case dcgan64
+    /// The paper's toy MLPs (the official gan_toy.py), on 2-D points.
+    case toy
 
     /// The architecture called `name`, or nil.
     public static func named(_ name: String) -> ModelArchitecture? { ModelArchitecture(rawValue: name) }
@@ -40,7 +46,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public var latentDimension: Int
     /// The convolutional models' base width (the official code's DIM); the seed's MLPs ignore it.
     public var width: Int
-    /// [channels, height, width] of one image.
+    /// [channels, height, width] of one image, or [2] for the toy model's points.
     public var imageShape: [Int]
 
     public init(architecture: ModelArchitecture, latentDimension: Int, width: Int, imageShape: [Int]) {
@@ -69,6 +75,14 @@ public struct ModelSpec: Codable, Equatable, Sendable {
 
     /// Why this spec cannot be built (images of a shape the architecture does not make), or nil.
     public var problem: String? {
+        if architecture == .toy || imageShape == [2] {
+            guard architecture == .toy else { return "\(architecture.rawValue) makes images; the toy datasets are 2-D points (use --model toy)" }
+            guard imageShape == [2] else {
+                return "the toy model makes 2-D points; the data are \(imageShape.map(String.init).joined(separator: "×")) images "
+                    + "(use a toy --dataset: 8gaussians, 25gaussians or swissroll)"
+            }
+            return width >= 1 ? nil : "--dim must be at least 1, got \(width)"
+        }
         guard imageShape.count == 3, imageShape.allSatisfy({ $0 >= 1 }) else { return "image shape \(imageShape) is not [C, H, W]" }
         guard latentDimension >= 1 else { return "the latent dimension must be at least 1, got \(latentDimension)" }
         switch architecture {
@@ -77,16 +91,51 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         case .mnistDCGAN:
             if imageShape != [1, 28, 28] { return "mnist-dcgan makes 1×28×28 images; the data's are \(imageShape.map(String.init).joined(separator: "×"))" }
             return width >= 1 ? nil : "--dim must be at least 1, got \(width)"
+        case .toy:
+            return nil
+        case .cifarDCGAN, .dcgan64:
+            let side = colourDepth.imageSide
+            guard [1, 3].contains(imageShape[0]), imageShape[1] == side, imageShape[2] == side else {
+                let found = imageShape.map(String.init).joined(separator: "×")
+                return "\(architecture.rawValue) makes 3×\(side)×\(side) (or 1×\(side)×\(side)) images; the data's are \(found)"
+                    + " — pass --image-size \(side) --channels 3 with an image folder"
+            }
+            return width >= 1 ? nil : "--dim must be at least 1, got \(width)"
         }
     }
 }
 
 extension ModelArchitecture {
     /// The latent size the architecture's own code uses, when `--latent-dim` is not given.
-    public var defaultLatentDimension: Int { self == .seed ? 100 : 128 }
+    public var defaultLatentDimension: Int {
+        switch self {
+        case .seed: 100
+        case .mnistDCGAN, .cifarDCGAN, .dcgan64: 128
+        case .toy: 2
+        }
+    }
 
-    /// The range of the generator's pixels.
-    public var pixelValues: PixelValues { self == .seed ? .symmetric : .unit }
+    /// The width the architecture's own code uses, when `--dim` is not given.
+    public var defaultWidth: Int {
+        switch self {
+        case .seed, .mnistDCGAN, .dcgan64: 64
+        case .cifarDCGAN: 128
+        case .toy: 512
+        }
+    }
+
+    /// The range of the generator's pixels: the sigmoid MNIST model's [0, 1], the tanh models' [-1, 1].
+    public var pixelValues: PixelValues { self == .mnistDCGAN ? .unit : .symmetric }
+
+    /// The images the architecture makes by default ([C, H, W]); the seed's MLPs take any shape.
+    public var defaultImageShape: [Int] {
+        switch self {
+        case .seed, .mnistDCGAN: [1, 28, 28]
+        case .cifarDCGAN: [3, 32, 32]
+        case .dcgan64: [3, 64, 64]
+        case .toy: [2]
+        }
+    }
 }
 
 extension ModelSpec {
@@ -95,6 +144,9 @@ extension ModelSpec {
         switch architecture {
         case .seed: SeedGenerator(latentDimension: latentDimension, imageShape: imageShape, using: &rng)
         case .mnistDCGAN: MNISTDCGANGenerator(width: width, latentDimension: latentDimension, using: &rng)
+        case .toy: ToyGenerator(latentDimension: latentDimension, width: width, using: &rng)
+        case .cifarDCGAN, .dcgan64:
+            ColourDCGANGenerator(depth: colourDepth, width: width, latentDimension: latentDimension, channels: imageShape[0], using: &rng)
         }
     }
 
@@ -103,21 +155,36 @@ extension ModelSpec {
         switch architecture {
         case .seed: SeedCritic(inputSize: imageShape.reduce(1, *), using: &rng)
         case .mnistDCGAN: MNISTDCGANCritic(width: width, using: &rng)
+        case .toy: ToyCritic(width: width, using: &rng)
+        case .cifarDCGAN, .dcgan64: ColourDCGANCritic(depth: colourDepth, width: width, channels: imageShape[0], using: &rng)
         }
     }
 
     /// The generator's and the critic's sizes, computed without building them.
     public var sizes: [ModelSize] {
-        let pixels = CheckedSize.product(imageShape[0], imageShape[1], imageShape[2]) ?? Int.max
+        let pixels = imageShape.reduce(Optional(1)) { total, side in total.flatMap { CheckedSize.product($0, side) } } ?? Int.max
         switch architecture {
         case .seed:
             return [SeedGenerator.size(latentDimension: latentDimension, pixels: pixels), SeedCritic.size(pixels: pixels)]
         case .mnistDCGAN:
             return [MNISTDCGANGenerator.size(width: width, latentDimension: latentDimension), MNISTDCGANCritic.size(width: width)]
+        case .toy:
+            return [ToyGenerator.size(latentDimension: latentDimension, width: width), ToyCritic.size(width: width)]
+        case .cifarDCGAN, .dcgan64:
+            return [ColourDCGANGenerator.size(depth: colourDepth, width: width, latentDimension: latentDimension, channels: imageShape[0]),
+                    ColourDCGANCritic.size(depth: colourDepth, width: width, channels: imageShape[0])]
         }
     }
 
+    /// The depth of the colour models (cifar-dcgan's, unless dcgan64).
+    var colourDepth: ColourDCGANDepth { architecture == .dcgan64 ? .sixtyFour : .cifar }
+
     /// How the penalty's interpolates are formed: the seed's α·real + (1 − α)·fake, or the
-    /// official code's real + α·(fake − real), for the paper's models.
-    public var interpolation: InterpolationForm { architecture == .seed ? .seed : .official }
+    /// official code's real + α·(fake − real), for the paper's image models (gan_toy.py uses the first).
+    public var interpolation: InterpolationForm {
+        switch architecture {
+        case .seed, .toy: .seed
+        case .mnistDCGAN, .cifarDCGAN, .dcgan64: .official
+        }
+    }
 }

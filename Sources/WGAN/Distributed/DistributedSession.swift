@@ -1,0 +1,109 @@
+import Foundation
+import TensorFormats
+import WGANEngine
+
+/// Sets up one rank of a data-parallel run. Rank 0 starts or resumes the run exactly as a single
+/// process does (it alone reads and writes the run folder), then sends its whole state — the
+/// bytes of `training_state.safetensors`, settings included — to the other ranks, which build the
+/// same models from it. So only rank 0's host needs the run folder, and a checkpoint of a
+/// distributed run is the one a single process writes, and resumes either way.
+public enum DistributedSession {
+    /// This rank's trainer, joined to the others through `communicator`. Only rank 0 reads
+    /// `options` (so that a bad flag is reported once). `synchronisedBatchNorm` false (for
+    /// comparison only) leaves each rank's BatchNorm with its own rows' statistics.
+    ///
+    /// - Throws: on rank 0 the error that stopped the run's setup; on another rank its own, or
+    ///   `FailureOnAnotherRank` when another rank failed (and said why).
+    public static func trainer(options: () throws -> TrainingOptions, out: URL?, resume: URL?, console: TrainingSession.Console,
+                               communicator: Communicator, synchronisedBatchNorm: Bool = true) throws -> Trainer {
+        let trainer = communicator.rank == 0
+            ? try leader(options: options, out: out, resume: resume, console: console, communicator: communicator)
+            : try follower(console: console, communicator: communicator)
+        try checkAll(communicator) {
+            guard communicator.rank == 0 else { return }
+            try DataParallel.check(trainer.config, size: communicator.size)
+            try DataParallel.checkBatches(items: trainer.data.dataset.count, batchSize: trainer.config.batchSize,
+                                          size: communicator.size)
+        }
+        trainer.dataParallel = DataParallel(communicator: communicator, models: trainer.models,
+                                            synchronisedBatchNorm: synchronisedBatchNorm)
+        return trainer
+    }
+
+    /// Rank 0: the single-process setup, then its state to every rank (a length of −1: it failed).
+    private static func leader(options: () throws -> TrainingOptions, out: URL?, resume: URL?, console: TrainingSession.Console,
+                               communicator: Communicator) throws -> Trainer {
+        let trainer: Trainer
+        var state = Data()
+        do {
+            let options = try options()
+            // Before the run folder is made.
+            if resume == nil { try DataParallel.check(options.freshConfig(), size: communicator.size) }
+            trainer = try resume.map { try TrainingSession.resume($0, options: options, console: console) }
+                ?? TrainingSession.start(options: options, out: out, console: console)
+            state = try TrainingStateFile.contents(config: trainer.config, models: trainer.models, progress: trainer.progress,
+                                                   fixedNoise: trainer.fixedNoise, pixelChecksum: trainer.data.pixelChecksum).encoded()
+        } catch {
+            broadcastLength(-1, communicator)
+            throw error
+        }
+        broadcastLength(state.count, communicator)
+        state.withUnsafeMutableBytes { communicator.broadcast($0, root: 0) }
+        try checkAll(communicator) {}
+        return trainer
+    }
+
+    /// Any other rank: rank 0's state, on the same data (which each host must hold).
+    private static func follower(console: TrainingSession.Console, communicator: Communicator) throws -> Trainer {
+        let length = broadcastLength(0, communicator)
+        guard length >= 0 else { throw FailureOnAnotherRank() }
+        var state = Data(count: length)
+        state.withUnsafeMutableBytes { communicator.broadcast($0, root: 0) }
+        var trainer: Trainer?
+        try checkAll(communicator) {
+            let path = "rank 0's training state"
+            let file: SafeTensors
+            do { file = try SafeTensors(data: state) } catch { throw TrainingError.checkpoint(path: path, problem: "\(error)") }
+            let config = try TrainingStateFile.config(in: file, path: path)
+            let data = try TrainingData.load(config)
+            _ = try TrainingSession.prepareBLAS(threads: config.threads)
+            var shapeOnly = RandomGenerator(seed: config.seed)
+            let models = try TrainingModels(config: config, imageShape: data.imageShape, using: &shapeOnly)
+            let saved = try TrainingStateFile.restore(models, from: file, path: path)
+            if let trainedOn = saved.pixelChecksum, trainedOn != data.pixelChecksum {
+                throw DistributedError("the images in \(data.directory.path) differ from rank 0's (their SHA-256 differs); "
+                                       + "every host needs the same data")
+            }
+            // Never written: rank 0 alone keeps the run folder and its log.
+            trainer = Trainer(config: config, data: data, run: RunDirectory(url: URL(fileURLWithPath: "/dev/null")), models: models,
+                              progress: saved.progress, fixedNoise: saved.fixedNoise,
+                              log: try TrainingLog(url: URL(fileURLWithPath: "/dev/null")), reporter: console.reporter,
+                              info: console.info, now: console.now, checkpointStep: saved.progress.step)
+        }
+        guard let trainer else { preconditionFailure("checkAll returns only when every rank succeeded") }
+        return trainer
+    }
+
+    /// Rank 0's `length` on every rank.
+    @discardableResult
+    private static func broadcastLength(_ length: Int, _ communicator: Communicator) -> Int {
+        var value = Int64(length)
+        withUnsafeMutableBytes(of: &value) { communicator.broadcast($0, root: 0) }
+        return Int(value)
+    }
+
+    /// Runs `body` on every rank, then tells every rank whether all of them succeeded: a rank's
+    /// own failure is rethrown, another's becomes `FailureOnAnotherRank`.
+    private static func checkAll(_ communicator: Communicator, _ body: () throws -> Void) throws {
+        var failure: Error?
+        do { try body() } catch { failure = error }
+        let anyFailed = communicator.any(failure != nil)
+        if let failure { throw failure }
+        if anyFailed { throw FailureOnAnotherRank() }
+    }
+}
+
+/// Another rank failed and reported why; this one stops without a message of its own.
+public struct FailureOnAnotherRank: Error, CustomStringConvertible, Sendable {
+    public var description: String { "another rank failed" }
+}

@@ -1,0 +1,194 @@
+/// A value of a Python pickle, as far as the CIFAR-10 files need: the unpickler below builds
+/// these instead of Python objects, and leaves calls (`REDUCE`) and `BUILD`s as data for the
+/// caller to interpret, so that nothing in a file can make it run anything.
+indirect enum PickleValue: Equatable {
+    case none
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    /// A Python 2 `str` (`BINSTRING`) or Python 3 `bytes`.
+    case bytes([UInt8])
+    case string(String)
+    case list([PickleValue])
+    case tuple([PickleValue])
+    /// Key–value pairs in file order.
+    case dict([(PickleValue, PickleValue)])
+    /// `module.name`, as `GLOBAL` names it.
+    case global(module: String, name: String)
+    /// `callable(*arguments)`, not called.
+    case call(PickleValue, arguments: [PickleValue])
+    /// `object.__setstate__(state)`, not applied.
+    case built(PickleValue, state: PickleValue)
+
+    static func == (a: PickleValue, b: PickleValue) -> Bool {
+        switch (a, b) {
+        case (.none, .none): return true
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.int(x), .int(y)): return x == y
+        case let (.float(x), .float(y)): return x == y
+        case let (.bytes(x), .bytes(y)): return x == y
+        case let (.string(x), .string(y)): return x == y
+        case let (.list(x), .list(y)), let (.tuple(x), .tuple(y)): return x == y
+        case let (.dict(x), .dict(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case let (.global(m, n), .global(m2, n2)): return m == m2 && n == n2
+        case let (.call(f, a), .call(g, b)): return f == g && a == b
+        case let (.built(o, s), .built(p, t)): return o == p && s == t
+        default: return false
+        }
+    }
+
+    /// The bytes of a `bytes` value, or of Python 3's protocol-2 spelling of one:
+    /// `_codecs.encode(text, 'latin1')`, whose characters are the bytes.
+    var byteValue: [UInt8]? {
+        switch self {
+        case .bytes(let bytes): return bytes
+        case .call(.global("_codecs", "encode"), let arguments):
+            guard arguments.count == 2, case .string(let text) = arguments[0], case .string("latin1") = arguments[1] else { return nil }
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(text.unicodeScalars.count)
+            for scalar in text.unicodeScalars {
+                guard scalar.value < 256 else { return nil }
+                bytes.append(UInt8(scalar.value))
+            }
+            return bytes
+        default: return nil
+        }
+    }
+}
+
+/// Reads Python pickles of protocols 0–5's binary opcodes that plain data uses (dicts, lists,
+/// tuples, numbers, strings, bytes, globals, calls, builds, the memo); anything else is an error.
+/// Calls are recorded, never made.
+struct Unpickler {
+    struct Failure: Error { let reason: String }
+
+    private let bytes: [UInt8]
+    private var position = 0
+    private var stack: [PickleValue] = []
+    private var marks: [Int] = []
+    private var memo: [Int: PickleValue] = [:]
+
+    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The value the pickle in `bytes` holds.
+    static func load(_ bytes: [UInt8]) throws(Failure) -> PickleValue {
+        var unpickler = Unpickler(bytes)
+        return try unpickler.run()
+    }
+
+    private mutating func take(_ count: Int) throws(Failure) -> ArraySlice<UInt8> {
+        guard count >= 0, count <= bytes.count - position else { throw Failure(reason: "truncated at byte \(position)") }
+        defer { position += count }
+        return bytes[position..<position + count]
+    }
+
+    /// A little-endian unsigned integer of `width` bytes.
+    private mutating func unsigned(_ width: Int) throws(Failure) -> Int {
+        var value: UInt64 = 0
+        for (i, byte) in try take(width).enumerated() { value |= UInt64(byte) << (8 * UInt64(i)) }
+        guard value <= UInt64(Int.max) else { throw Failure(reason: "length \(value) is too large") }
+        return Int(value)
+    }
+
+    private mutating func line() throws(Failure) -> String {
+        guard let end = bytes[position...].firstIndex(of: 10) else { throw Failure(reason: "unterminated line at byte \(position)") }
+        defer { position = end + 1 }
+        return String(decoding: bytes[position..<end], as: UTF8.self)
+    }
+
+    private mutating func pop() throws(Failure) -> PickleValue {
+        guard let value = stack.popLast(), stack.count >= (marks.last ?? 0) else { throw Failure(reason: "stack underflow") }
+        return value
+    }
+
+    /// The values pushed since the last `MARK`, which is removed.
+    private mutating func popMark() throws(Failure) -> [PickleValue] {
+        guard let mark = marks.popLast() else { throw Failure(reason: "no MARK") }
+        defer { stack.removeSubrange(mark...) }
+        return Array(stack[mark...])
+    }
+
+    private mutating func text(_ count: Int) throws(Failure) -> PickleValue {
+        let raw = try take(count)
+        guard let text = String(validating: raw, as: UTF8.self) else { throw Failure(reason: "invalid UTF-8 text") }
+        return .string(text)
+    }
+
+    private mutating func addItems(_ items: [PickleValue]) throws(Failure) {
+        guard items.count % 2 == 0, case .dict(var pairs) = try pop() else { throw Failure(reason: "SETITEMS outside a dict") }
+        for i in stride(from: 0, to: items.count, by: 2) { pairs.append((items[i], items[i + 1])) }
+        stack.append(.dict(pairs))
+    }
+
+    private mutating func appendItems(_ items: [PickleValue]) throws(Failure) {
+        guard case .list(let list) = try pop() else { throw Failure(reason: "APPENDS outside a list") }
+        stack.append(.list(list + items))
+    }
+
+    private mutating func run() throws(Failure) -> PickleValue {
+        while true {
+            let opcode = try take(1).first!
+            switch opcode {
+            case 0x80: _ = try take(1)                                       // PROTO
+            case 0x95: _ = try take(8)                                       // FRAME
+            case 0x2E: guard stack.count == 1, marks.isEmpty else { throw Failure(reason: "STOP with \(stack.count) values") }
+                       return stack[0]                                       // STOP
+            case 0x28: marks.append(stack.count)                             // MARK
+            case 0x7D: stack.append(.dict([]))                               // EMPTY_DICT
+            case 0x5D: stack.append(.list([]))                               // EMPTY_LIST
+            case 0x29: stack.append(.tuple([]))                              // EMPTY_TUPLE
+            case 0x4E: stack.append(.none)                                   // NONE
+            case 0x88, 0x89: stack.append(.bool(opcode == 0x88))             // NEWTRUE, NEWFALSE
+            case 0x4B: stack.append(.int(try unsigned(1)))                   // BININT1
+            case 0x4D: stack.append(.int(try unsigned(2)))                   // BININT2
+            case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try unsigned(4)))))  // BININT
+            case 0x8A:                                                       // LONG1
+                let digits = Array(try take(unsigned(1)))
+                guard digits.count <= 8 else { throw Failure(reason: "integer too large") }
+                var value: Int64 = 0
+                for (i, byte) in digits.enumerated() { value |= Int64(byte) << (8 * Int64(i)) }
+                if let last = digits.last, last & 0x80 != 0, digits.count < 8 { value -= Int64(1) << (8 * Int64(digits.count)) }
+                stack.append(.int(Int(value)))
+            case 0x47:                                                       // BINFLOAT (big-endian)
+                var bits: UInt64 = 0
+                for byte in try take(8) { bits = bits << 8 | UInt64(byte) }
+                stack.append(.float(Double(bitPattern: bits)))
+            case 0x55: stack.append(.bytes(Array(try take(unsigned(1)))))    // SHORT_BINSTRING
+            case 0x54: stack.append(.bytes(Array(try take(unsigned(4)))))    // BINSTRING
+            case 0x43: stack.append(.bytes(Array(try take(unsigned(1)))))    // SHORT_BINBYTES
+            case 0x42: stack.append(.bytes(Array(try take(unsigned(4)))))    // BINBYTES
+            case 0x8E: stack.append(.bytes(Array(try take(unsigned(8)))))    // BINBYTES8
+            case 0x8C: stack.append(try text(unsigned(1)))                   // SHORT_BINUNICODE
+            case 0x58: stack.append(try text(unsigned(4)))                   // BINUNICODE
+            case 0x8D: stack.append(try text(unsigned(8)))                   // BINUNICODE8
+            case 0x71: memo[try unsigned(1)] = stack.last                    // BINPUT
+            case 0x72: memo[try unsigned(4)] = stack.last                    // LONG_BINPUT
+            case 0x94: memo[memo.count] = stack.last                         // MEMOIZE
+            case 0x68, 0x6A:                                                 // BINGET, LONG_BINGET
+                let key = try unsigned(opcode == 0x68 ? 1 : 4)
+                guard let value = memo[key] else { throw Failure(reason: "memo entry \(key) is missing") }
+                stack.append(value)
+            case 0x63:                                                       // GLOBAL
+                stack.append(.global(module: try line(), name: try line()))
+            case 0x93:                                                       // STACK_GLOBAL
+                let name = try pop(), module = try pop()
+                guard case .string(let n) = name, case .string(let m) = module else { throw Failure(reason: "bad STACK_GLOBAL") }
+                stack.append(.global(module: m, name: n))
+            case 0x74: stack.append(.tuple(try popMark()))                   // TUPLE
+            case 0x85: stack.append(.tuple([try pop()]))                     // TUPLE1
+            case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b]))              // TUPLE2
+            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c]))  // TUPLE3
+            case 0x61: let item = try pop(); try appendItems([item])        // APPEND
+            case 0x65: try appendItems(try popMark())                        // APPENDS
+            case 0x73: let value = try pop(), key = try pop(); try addItems([key, value])  // SETITEM
+            case 0x75: try addItems(try popMark())                           // SETITEMS
+            case 0x52, 0x81:                                                 // REDUCE, NEWOBJ
+                guard case .tuple(let arguments) = try pop() else { throw Failure(reason: "call without an argument tuple") }
+                stack.append(.call(try pop(), arguments: arguments))
+            case 0x62: let state = try pop(), object = try pop(); stack.append(.built(object, state: state))  // BUILD
+            default:
+                throw Failure(reason: "unsupported pickle opcode 0x\(String(opcode, radix: 16)) at byte \(position - 1)")
+            }
+        }
+    }
+}

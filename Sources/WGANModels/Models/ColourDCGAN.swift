@@ -1,0 +1,141 @@
+import WGANEngine
+import WGANNN
+
+/// The paper's colour models, which share one pattern at two depths:
+///
+/// - `cifar` is the official `gan_cifar.py` in WGAN-GP mode (32×32): generator z → `linear`
+///   (4·4·4·dim) → `bn0` (BatchNorm1d) → ReLU → [4·dim, 4, 4] → three 5×5 stride-2 transposed
+///   convolutions (`deconv1..3`, to 2·dim, dim, C) with `bn1`, `bn2` (BatchNorm2d) and ReLU
+///   between them → tanh; critic x → `conv1..3` (5×5 stride 2: C → dim → 2·dim → 4·dim), each
+///   with LeakyReLU 0.2, → `linear` → 1, without normalisation.
+/// - `sixtyFour` is `gan_64x64.py`'s DCGAN pair (64×64), one level deeper: generator z →
+///   `linear` (4·4·8·dim) → [8·dim, 4, 4] → `bn0` (BatchNorm2d) → ReLU → `deconv1..4` (to 4·dim,
+///   2·dim, dim, C) with `bn1..3` → tanh; critic `conv1..4` (C → dim → … → 8·dim), layer norm
+///   (`ln2..4`, the official WGAN-GP `Normalize` for the critic) after every convolution but the
+///   first, LeakyReLU 0.2, `linear`.
+///
+/// Both double each side with PyTorch's `ConvTranspose2d(k 5, s 2, p 2, output_padding 1)`.
+public enum ColourDCGANDepth: Sendable {
+    case cifar, sixtyFour
+
+    /// Channel multipliers of dim, from the 4×4 map outwards.
+    var multipliers: [Int] { self == .cifar ? [4, 2, 1] : [8, 4, 2, 1] }
+    /// The side of the images: 4 doubled once per transposed convolution.
+    public var imageSide: Int { 4 << multipliers.count }
+}
+
+/// The generator of `ColourDCGANDepth`; its attribute names are the PyTorch reference's
+/// (`bench/torch_cifar_dcgan.py`) state dict.
+public final class ColourDCGANGenerator: Module, ImageGenerator {
+    public let latentDimension: Int
+    public let width: Int
+    public let depth: ColourDCGANDepth
+    public let imageShape: [Int]
+    public let linear: Linear
+    /// BatchNorm1d on the linear output (cifar) or BatchNorm2d on the 4×4 map (64×64).
+    public let bn0: BatchNorm
+    public let deconvs: [ConvTranspose2d]
+    public let norms: [BatchNorm2d]
+
+    public init(depth: ColourDCGANDepth, width: Int, latentDimension: Int = 128, channels: Int = 3,
+                initialization: MNISTDCGANInitialization = .official, using rng: inout RandomGenerator) {
+        self.depth = depth
+        self.width = width
+        self.latentDimension = latentDimension
+        imageShape = [channels, depth.imageSide, depth.imageSide]
+        let m = depth.multipliers
+        linear = Linear(latentDimension, 16 * m[0] * width, initialization: initialization.linear, using: &rng)
+        bn0 = depth == .cifar ? BatchNorm1d(16 * m[0] * width) : BatchNorm2d(m[0] * width)
+        let outputs = m.dropFirst().map { $0 * width } + [channels]
+        deconvs = zip(m.map { $0 * width }, outputs).map { from, to in
+            ConvTranspose2d(from, to, kernelSize: 5, stride: 2, padding: 2, outputPadding: 1,
+                            initialization: initialization.convolutions, using: &rng)
+        }
+        norms = outputs.dropLast().map { BatchNorm2d($0) }
+        super.init()
+        registerModule("linear", linear)
+        registerModule("bn0", bn0)
+        for (i, deconv) in deconvs.enumerated() { registerModule("deconv\(i + 1)", deconv) }
+        for (i, norm) in norms.enumerated() { registerModule("bn\(i + 1)", norm) }
+    }
+
+    public override func forward(_ z: Tensor) -> Tensor {
+        let n = z.shape[0], map = [n, depth.multipliers[0] * width, 4, 4]
+        var h = depth == .cifar ? bn0(linear(z)).relu().reshaped(map) : bn0(linear(z).reshaped(map)).relu()
+        for (deconv, norm) in zip(deconvs, norms) { h = norm(deconv(h)).relu() }
+        return deconvs.last!(h).tanh()
+    }
+
+    /// The size of a generator with these settings, computed without building it.
+    public static func size(depth: ColourDCGANDepth, width w: Int, latentDimension: Int, channels: Int) -> ModelSize {
+        let m = depth.multipliers
+        var parameters = CheckedSize.sum(CheckedSize.sum(latentDimension, 1).flatMap { CheckedSize.product($0, 16, m[0], w) },
+                                         CheckedSize.product(2, depth == .cifar ? 16 : 1, m[0], w))
+        // Each layer's output, its normalisation and activation (about three copies of each map).
+        var activations = CheckedSize.sum(latentDimension, CheckedSize.product(3, 16, m[0], w))
+        var side = 4
+        for (from, to) in zip(m, Array(m.dropFirst()) + [0]) {
+            let outChannels = to == 0 ? channels : to * w
+            side *= 2
+            // Weights and bias, and BatchNorm's scale and shift after every layer but the last.
+            parameters = CheckedSize.sum(parameters, CheckedSize.product(25, from, w, outChannels),
+                                         CheckedSize.product(to == 0 ? 1 : 3, outChannels))
+            activations = CheckedSize.sum(activations, CheckedSize.product(3, outChannels, side, side))
+        }
+        return ModelSize(parameters: parameters, activationsPerSample: activations)
+    }
+}
+
+/// The critic of `ColourDCGANDepth`: convolutions with LeakyReLU 0.2 (and layer norm at 64×64),
+/// then a linear score. Each sample is scored on its own, as the penalty requires.
+public final class ColourDCGANCritic: Module, PerSampleCritic {
+    public let width: Int
+    public let depth: ColourDCGANDepth
+    public let convs: [Conv2d]
+    /// Layer norms after `conv2` onwards (64×64 only).
+    public let norms: [LayerNorm2d]
+    public let linear: Linear
+    public let negativeSlope: Float = 0.2
+
+    public init(depth: ColourDCGANDepth, width: Int, channels: Int = 3, initialization: MNISTDCGANInitialization = .official,
+                using rng: inout RandomGenerator) {
+        self.depth = depth
+        self.width = width
+        let outputs = depth.multipliers.reversed().map { $0 * width }
+        convs = zip([channels] + outputs.dropLast(), outputs).map { from, to in
+            Conv2d(from, to, kernelSize: 5, stride: 2, padding: 2, initialization: initialization.convolutions, using: &rng)
+        }
+        norms = depth == .cifar ? [] : outputs.dropFirst().map { LayerNorm2d($0) }
+        linear = Linear(16 * outputs.last!, 1, initialization: initialization.linear, using: &rng)
+        super.init()
+        for (i, conv) in convs.enumerated() { registerModule("conv\(i + 1)", conv) }
+        for (i, norm) in norms.enumerated() { registerModule("ln\(i + 2)", norm) }
+        registerModule("linear", linear)
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        var h = x
+        for (i, conv) in convs.enumerated() {
+            h = conv(h)
+            if i >= 1 && !norms.isEmpty { h = norms[i - 1](h) }
+            h = h.leakyReLU(negativeSlope: negativeSlope)
+        }
+        return linear(h.flattened())
+    }
+
+    /// The size of a critic with these settings, computed without building it.
+    public static func size(depth: ColourDCGANDepth, width w: Int, channels: Int) -> ModelSize {
+        let outputs = depth.multipliers.reversed().map { $0 * w }
+        var parameters = CheckedSize.sum(CheckedSize.product(16, outputs.last!), 1)
+        var activations = CheckedSize.product(channels, depth.imageSide, depth.imageSide)
+        var side = depth.imageSide
+        for (i, (from, to)) in zip([channels] + outputs.dropLast(), outputs).enumerated() {
+            side /= 2
+            // Weights and bias, and layer norm's scale and shift after the second layer on (64×64).
+            let normalized = depth == .sixtyFour && i >= 1
+            parameters = CheckedSize.sum(parameters, CheckedSize.product(25, from, to), CheckedSize.product(normalized ? 3 : 1, to))
+            activations = CheckedSize.sum(activations, CheckedSize.product(3, to, side, side))
+        }
+        return ModelSize(parameters: parameters, activationsPerSample: activations)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import TensorFormats
+import XCTest
+
+/// `mpirun -np 2 wgan train`: two ranks on this machine (loopback, one thread each) train the
+/// model one process trains on the same global batch, write one run folder between them, resume
+/// to and from a single process, and stop together.
+final class DistributedTrainingTests: XCTestCase {
+    /// 96 images in global batches of 32 (16 a rank): three steps an epoch.
+    private static let quick = ["--limit", "96", "--batch-size", "32", "--threads", "1", "--seed", "11"]
+    /// Root runs mpirun only when told to; two ranks on two cores need --oversubscribe.
+    private static let environment = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"]
+
+    /// Open MPI's launcher. CI installs it through scripts/setup, so a missing one fails the test.
+    private func mpirun() throws -> URL {
+        let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        for folder in folders {
+            let url = URL(fileURLWithPath: String(folder)).appendingPathComponent("mpirun")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        XCTFail("mpirun is not installed: run scripts/setup, which installs openmpi-bin and libopenmpi-dev")
+        throw CocoaError(.fileNoSuchFile)
+    }
+
+    /// `wgan arguments` as `ranks` ranks of one mpirun launch.
+    private func launch(_ ranks: Int, _ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> RunningWGAN {
+        try RunningWGAN(["-np", "\(ranks)", "--oversubscribe", try WGANExecutable.url.path] + arguments, in: folder,
+                        environment: Self.environment.merging(environment) { $1 }, launcher: try mpirun())
+    }
+
+    private func succeeds(_ run: RunningWGAN, file: StaticString = #filePath, line: UInt = #line) -> Finished {
+        let finished = run.wait()
+        XCTAssertEqual(finished.status, 0, finished.standardError, file: file, line: line)
+        return finished
+    }
+
+    /// ‖a − b‖ / ‖a‖ over every parameter (not the running statistics) of two runs' generators.
+    private func generatorDifference(_ a: URL, _ b: URL) throws -> Double {
+        let path = "checkpoints/generator.safetensors"
+        let (x, y) = (try SafeTensors(contentsOf: a.appendingPathComponent(path)), try SafeTensors(contentsOf: b.appendingPathComponent(path)))
+        XCTAssertEqual(x.names, y.names, "the same entries")
+        var (difference, norm) = (0.0, 0.0)
+        for name in x.names where try x.dtype(of: name) == .f32 && !name.contains("running_") {
+            for (p, q) in zip(try x.floats(name), try y.floats(name)) {
+                difference += Double(p - q) * Double(p - q)
+                norm += Double(p) * Double(p)
+            }
+        }
+        return (difference / norm).squareRoot()
+    }
+
+    func testTwoRanksTrainWhatOneProcessTrains() throws {
+        let folder = try temporaryFolder()
+        _ = try succeeds(RunningWGAN(["train"] + Self.quick + ["--max-steps", "3", "--out", "one"], in: folder))
+        let two = try succeeds(launch(2, ["train"] + Self.quick + ["--max-steps", "3", "--out", "two"], in: folder))
+        let unsynchronised = try launch(2, ["train"] + Self.quick + ["--max-steps", "3", "--out", "unsync", "--unsynchronised-batch-norm"],
+                                        in: folder)
+        _ = succeeds(unsynchronised)
+        let (one, synced, unsynced) = (folder.appendingPathComponent("one"), folder.appendingPathComponent("two"),
+                                       folder.appendingPathComponent("unsync"))
+        let difference = try generatorDifference(one, synced), unsyncedDifference = try generatorDifference(one, unsynced)
+        print("generator after 3 steps, 2 ranks against 1 process: \(difference) relative (BatchNorm per rank: \(unsyncedDifference))")
+        XCTAssertLessThan(difference, 1e-2)
+        XCTAssertGreaterThan(unsyncedDifference, 10 * difference, "SyncBatchNorm is what makes the ranks train one model")
+
+        // Rank 0 alone speaks and writes: one start line, no rank's error, one run folder.
+        XCTAssertEqual(two.standardOutput.split(separator: "\n").filter { $0.hasPrefix("wgan 0.1.0:") }.count, 1, two.standardOutput)
+        XCTAssertFalse(two.standardError.contains("rank 1"), two.standardError)
+        for name in ["config.json", "log.jsonl", "samples/ep1.png", "checkpoints/training_state.safetensors"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: synced.appendingPathComponent(name).path), name)
+        }
+        // The losses it logs are the whole batch's, as one process logs them.
+        let logs = try [one, synced].map { try String(contentsOf: $0.appendingPathComponent("log.jsonl"), encoding: .utf8) }
+        let losses = try logs.map { log -> [Double] in
+            let entry = try JSONSerialization.jsonObject(with: Data(log.split(separator: "\n").last!.utf8)) as! [String: Any]
+            return ["D_loss", "G_loss", "gp"].map { entry[$0] as! Double }
+        }
+        for (a, b) in zip(losses[0], losses[1]) { XCTAssertEqual(a, b, accuracy: 1e-3 * max(1, abs(a))) }
+    }
+
+    func testResumeFromTwoRanksInOneProcessAndBack() throws {
+        let folder = try temporaryFolder()
+        let six = ["--max-steps", "6"]
+        _ = try succeeds(RunningWGAN(["train"] + Self.quick + six + ["--out", "whole"], in: folder))
+        _ = try succeeds(launch(2, ["train"] + Self.quick + ["--max-steps", "3", "--out", "ranksFirst"], in: folder))
+        _ = try succeeds(RunningWGAN(["train", "--resume", "ranksFirst"] + six, in: folder))
+        _ = try succeeds(RunningWGAN(["train"] + Self.quick + ["--max-steps", "3", "--out", "ranksLast"], in: folder))
+        _ = try succeeds(launch(2, ["train", "--resume", "ranksLast"] + six, in: folder))
+        let whole = folder.appendingPathComponent("whole")
+        for name in ["ranksFirst", "ranksLast"] {
+            let difference = try generatorDifference(whole, folder.appendingPathComponent(name))
+            print("generator after 6 steps, \(name) against one process: \(difference) relative")
+            XCTAssertLessThan(difference, 1e-2, name)
+        }
+    }
+
+    func testAStopOnOneRankStopsEveryRank() throws {
+        let folder = try temporaryFolder()
+        let marker = UUID().uuidString
+        let run = try launch(2, ["train"] + Self.quick + ["--epochs", "100", "--out", "run"], in: folder,
+                             environment: ["WGAN_TEST_LAUNCH": marker])
+        addTeardownBlock { if run.process.isRunning { run.process.terminate() } }  // a failed check must not leave it training
+        let deadline = Date().addingTimeInterval(120)
+        while !run.standardErrorSoFar.contains("Epoch 1/100:  33%") && Date() < deadline { usleep(50_000) }
+        let rankOne = try XCTUnwrap(Self.process(with: ["WGAN_TEST_LAUNCH=\(marker)", "OMPI_COMM_WORLD_RANK=1"]), "rank 1 not found")
+        kill(rankOne, SIGINT)
+        let finished = run.wait(timeout: 120)
+        XCTAssertNotEqual(finished.status, 0, "an interrupted run exits with a failure status")
+        XCTAssertTrue(finished.standardError.contains("wgan: interrupted"), finished.standardError)
+        let state = try SafeTensors(contentsOf: folder.appendingPathComponent("run/checkpoints/training_state.safetensors"))
+        let step = try state.int64s("progress.step")[0]
+        XCTAssertGreaterThan(step, 0)
+        XCTAssertLessThan(step, 300, "stopped long before the end")
+    }
+
+    func testAFailureOnRankZeroEndsEveryRank() throws {
+        let folder = try temporaryFolder()
+        let run = try launch(2, ["train"] + Self.quick + ["--epochs", "100", "--out", "run"], in: folder)
+        addTeardownBlock { if run.process.isRunning { run.process.terminate() } }
+        let deadline = Date().addingTimeInterval(120)
+        while !run.standardErrorSoFar.contains("Epoch 1/100:  33%") && Date() < deadline { usleep(50_000) }
+        // The epoch's checkpoint can no longer be written: rank 0 fails while rank 1 goes on to
+        // the next step's all-reduce, where it would wait for ever but for MPI_Abort.
+        let checkpoints = folder.appendingPathComponent("run/checkpoints")
+        try FileManager.default.removeItem(at: checkpoints)
+        try Data().write(to: checkpoints)
+        let finished = run.wait(timeout: 120)
+        XCTAssertNotEqual(finished.status, 0)
+        XCTAssertTrue(finished.standardError.contains("wgan: error: cannot write"), finished.standardError)
+        let everything = finished.standardOutput + finished.standardError
+        XCTAssertTrue(everything.contains("MPI_ABORT was invoked on rank 0"), everything)
+    }
+
+    func testMissingOpenMPIIsOneLine() throws {
+        let folder = try temporaryFolder()
+        let result = try wgan(["train", "--distributed", "--max-steps", "1", "--out", "run"], in: folder,
+                              environment: ["WGAN_MPI_LIBRARY": "/nonexistent/libmpi.so.40"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.errorLines.count, 1, result.standardError)
+        XCTAssertTrue(result.standardError.hasPrefix("wgan: error: --distributed: cannot load Open MPI"), result.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run").path))
+    }
+
+    /// The process whose environment holds every one of `entries`.
+    private static func process(with entries: [String]) -> pid_t? {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(name), let data = FileManager.default.contents(atPath: "/proc/\(name)/environ") else { continue }
+            let environment = Set(data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) })
+            if entries.allSatisfy(environment.contains) { return pid }
+        }
+        return nil
+    }
+}

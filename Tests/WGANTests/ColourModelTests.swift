@@ -1,0 +1,63 @@
+import WGANEngine
+import WGANModels
+import WGANNN
+import XCTest
+
+final class ColourModelTests: XCTestCase {
+    func testCIFARModelsMakeAndScore32x32ColourImages() {
+        var rng = RandomGenerator(seed: 1)
+        let spec = ModelSpec(architecture: .cifarDCGAN, latentDimension: 8, width: 4, imageShape: [3, 32, 32])
+        XCTAssertNil(spec.problem)
+        let generator = spec.makeGenerator(using: &rng), critic = spec.makeCritic(using: &rng)
+        let images = generator(Tensor.randn([2, 8], using: &rng))
+        XCTAssertEqual(images.shape, [2, 3, 32, 32])
+        XCTAssertLessThanOrEqual(images.scalars.map(abs).max()!, 1, "tanh output")
+        XCTAssertEqual(critic(images).shape, [2, 1])
+        // The official layer sizes: 4·4·4·DIM after the linear layer, DIM → 2·DIM → 4·DIM in the critic.
+        let names = generator.stateDict.map(\.name)
+        XCTAssertTrue(names.contains("bn0.running_var") && names.contains("bn2.num_batches_tracked") && !names.contains("bn3.weight"))
+        XCTAssertEqual(generator.stateDict.first { $0.name == "linear.weight" }.map(shapeOf), [256, 8])
+        XCTAssertEqual(generator.stateDict.first { $0.name == "deconv3.weight" }.map(shapeOf), [4, 3, 5, 5])
+        XCTAssertEqual(critic.stateDict.map(\.name), ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
+                                                      "conv3.weight", "conv3.bias", "linear.weight", "linear.bias"])
+        XCTAssertEqual(critic.stateDict.first { $0.name == "linear.weight" }.map(shapeOf), [1, 256])
+        let sizes = spec.sizes
+        XCTAssertEqual(sizes[0].parameters, generator.parameters.reduce(0) { $0 + $1.count })
+        XCTAssertEqual(sizes[1].parameters, critic.parameters.reduce(0) { $0 + $1.count })
+    }
+
+    func testDCGAN64HasOneMoreLevelAndLayerNormInTheCritic() {
+        var rng = RandomGenerator(seed: 2)
+        let spec = ModelSpec(architecture: .dcgan64, latentDimension: 8, width: 2, imageShape: [3, 64, 64])
+        let generator = spec.makeGenerator(using: &rng), critic = spec.makeCritic(using: &rng)
+        let images = generator(Tensor.randn([2, 8], using: &rng))
+        XCTAssertEqual(images.shape, [2, 3, 64, 64])
+        XCTAssertEqual(critic(images).shape, [2, 1])
+        XCTAssertEqual(generator.stateDict.first { $0.name == "bn0.weight" }.map(shapeOf), [16], "BatchNorm2d on the 8·dim map")
+        XCTAssertTrue(critic.stateDict.map(\.name).contains("ln4.weight"))
+        XCTAssertFalse(critic.modules.contains { $0 is BatchNorm })
+        XCTAssertEqual(spec.sizes[0].parameters, generator.parameters.reduce(0) { $0 + $1.count })
+        XCTAssertEqual(spec.sizes[1].parameters, critic.parameters.reduce(0) { $0 + $1.count })
+    }
+
+    func testColourModelsRefuseImagesOfAnotherShapeInOneLine() {
+        let spec = ModelSpec(architecture: .cifarDCGAN, latentDimension: 128, width: 128, imageShape: [1, 28, 28])
+        XCTAssertEqual(spec.problem, "cifar-dcgan makes 3×32×32 (or 1×32×32) images; the data's are 1×28×28 — pass --image-size 32 --channels 3 with an image folder")
+        XCTAssertNil(ModelSpec(architecture: .cifarDCGAN, latentDimension: 128, width: 8, imageShape: [1, 32, 32]).problem)
+        XCTAssertNotNil(ModelSpec(architecture: .dcgan64, latentDimension: 128, width: 8, imageShape: [3, 32, 32]).problem)
+    }
+
+    /// The critic's input gradient is differentiated again by the penalty: check it end to end.
+    func testCIFARCriticIsTwiceDifferentiable() {
+        var rng = RandomGenerator(seed: 3)
+        let critic = ColourDCGANCritic(depth: .cifar, width: 1, channels: 1, using: &rng)
+        let x = Tensor.uniform([1, 1, 32, 32], low: -1, high: 1, using: &rng)
+        let error = GradientCheck.secondOrderError(at: [x], step: 1e-2) { t in critic(t[0]).sum() }
+        XCTAssertLessThan(error, 2e-2)
+    }
+
+    private func shapeOf(_ entry: (name: String, value: StateValue)) -> [Int] {
+        if case .tensor(let t) = entry.value { return t.shape }
+        return []
+    }
+}
