@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "WGANImage", targets: ["WGANImage"]),
         .library(name: "WGANPlot", targets: ["WGANPlot"]),
         .library(name: "WGANModels", targets: ["WGANModels"]),
+        .library(name: "WGANEval", targets: ["WGANEval"]),
         .library(name: "WGAN", targets: ["WGAN"]),
         .library(name: "WGANReport", targets: ["WGANReport"]),
     ],
@@ -60,13 +61,18 @@ let package = Package(
         .target(name: "WGANPlot", dependencies: ["CCairo", "WGANFiles"]),
         // The GAN itself: the models and Algorithm 1's steps (penalty, critic and generator updates).
         .target(name: "WGANModels", dependencies: ["WGANEngine", "WGANNN", "WGANOptim"]),
+        // Judging samples: the feature classifiers (shipped as resources), FID, Inception score.
+        .target(name: "WGANEval", dependencies: ["CBLASRuntime", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
+                                                 "WGANFiles"],
+                resources: [.copy("Resources/classifiers")]),
         // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
-        .target(name: "WGAN", dependencies: ["WGANModels", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
+        .target(name: "WGAN", dependencies: ["WGANModels", "WGANEval", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
                                              "WGANImage", "WGANFiles", "WGANPlot", "CMPIRuntime"]),
         // The HTML report of a run folder (or several), read from its files alone.
         .target(name: "WGANReport", dependencies: ["WGANPlot", "WGANImage", "WGANFiles"]),
         .executableTarget(name: "wgan", dependencies: [
-            "WGAN", "WGANReport", "WGANModels", "WGANEngine", "WGANFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WGAN", "WGANReport", "WGANModels", "WGANEval", "WGANData", "WGANEngine", "WGANFiles",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine"]),
@@ -78,7 +84,8 @@ let package = Package(
         .testTarget(name: "WGANPlotTests", dependencies: ["WGANPlot", "WGANImage"]),
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "CKernels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
                                                       "WGANData", "WGANImage"]),
+        .testTarget(name: "WGANEvalTests", dependencies: ["WGANEval", "WGANEngine", "WGANData"]),
         .testTarget(name: "WGANReportTests", dependencies: ["WGANReport", "WGANImage"]),
-        .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage"]),
+        .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage", "WGANData"]),
     ]
 )

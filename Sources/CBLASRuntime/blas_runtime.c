@@ -20,11 +20,17 @@
 typedef __typeof__(cblas_sgemm) sgemm_fn;
 typedef __typeof__(cblas_dgemm) dgemm_fn;
 typedef char *(*corename_fn)(void);
+// The Fortran symbol, gfortran's ABI: every argument by pointer, then one hidden length for each
+// character argument.
+typedef void (*dsyevd_fn)(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
+                          double *w, double *work, const int *lwork, int *iwork, const int *liwork,
+                          int *info, size_t jobz_len, size_t uplo_len);
 typedef void (*set_threads_fn)(int);
 typedef int (*get_threads_fn)(void);
 
 static sgemm_fn *p_sgemm;
 static dgemm_fn *p_dgemm;
+static dsyevd_fn p_dsyevd;  // optional: only evaluation needs it
 static corename_fn p_corename;
 static set_threads_fn p_set_threads;
 static get_threads_fn p_get_threads;
@@ -98,6 +104,7 @@ static void load_library(void) {
     p_corename = (corename_fn)find_symbol(handle, "openblas_get_corename");
     p_set_threads = (set_threads_fn)find_symbol(handle, "openblas_set_num_threads");
     p_get_threads = (get_threads_fn)find_symbol(handle, "openblas_get_num_threads");
+    p_dsyevd = (dsyevd_fn)dlsym(handle, "dsyevd_");
     if (p_sgemm && p_dgemm && p_corename && p_set_threads && p_get_threads) {
         // One thread per call: callers split large products across threads themselves, and
         // OpenBLAS's idle worker threads would otherwise spin against them.
@@ -153,4 +160,26 @@ void wgan_dgemm(int transA, int transB, int m, int n, int k, double alpha,
                 const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc) {
     if (wgan_blas_load() != 0) abort();
     p_dgemm(CblasRowMajor, trans(transA), trans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+int wgan_dsyevd(int n, double *a, double *w) {
+    if (wgan_blas_load() != 0 || !p_dsyevd) return -1000;
+    int lwork = -1, liwork = -1, info = 0, iwork_query = 0;
+    double work_query = 0;
+    // A workspace query first (lwork = liwork = -1), then the real call with what it asked for.
+    p_dsyevd("V", "U", &n, a, &n, w, &work_query, &lwork, &iwork_query, &liwork, &info, 1, 1);
+    if (info != 0) return info;
+    lwork = (int)work_query;
+    liwork = iwork_query;
+    double *work = malloc(sizeof(double) * (size_t)(lwork > 1 ? lwork : 1));
+    int *iwork = malloc(sizeof(int) * (size_t)(liwork > 1 ? liwork : 1));
+    if (!work || !iwork) {
+        free(work);
+        free(iwork);
+        return -1001;
+    }
+    p_dsyevd("V", "U", &n, a, &n, w, work, &lwork, iwork, &liwork, &info, 1, 1);
+    free(work);
+    free(iwork);
+    return info;
 }

@@ -2,9 +2,9 @@ import Foundation
 
 /// A float32 array in NumPy's `.npy` format, C (row-major) order.
 ///
-/// Reads format versions 1.0 and 2.0 with dtype `'<f4'`, or `'<f8'` with each value rounded to the
+/// Reads format versions 1.0 and 2.0 with dtype `'<f4'`, `'<f8'` with each value rounded to the
 /// nearest `Float` (so a float64 file loses precision, and values beyond `Float`'s range become
-/// infinities). Writes `'<f4'` exactly as `numpy.save` does: version 1.0 unless the header needs 2.0,
+/// infinities), or `'|u1'` (bytes, exactly; `elementType` tells them apart, e.g. 0–255 pixels). Writes `'<f4'` exactly as `numpy.save` does: version 1.0 unless the header needs 2.0,
 /// header padded so that the data starts at a multiple of 64 bytes.
 ///
 /// Every throwing member throws `NPYError`; nothing traps on bad input.
@@ -13,6 +13,13 @@ public struct NPYArray: Equatable, Sendable {
     public let shape: [Int]
     /// The values in row-major order.
     public let values: [Float]
+    /// What the file stored; an array made in memory is `.float32`. Not part of equality: two
+    /// arrays are equal when their shapes and values are.
+    public private(set) var elementType: NPYElementType = .float32
+
+    public static func == (left: NPYArray, right: NPYArray) -> Bool {
+        left.shape == right.shape && left.values == right.values
+    }
 
     private static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
@@ -88,12 +95,8 @@ public struct NPYArray: Equatable, Sendable {
         guard bytes.count >= dataStart else { throw .truncatedHeader(expectedBytes: dataStart, availableBytes: bytes.count) }
 
         let header = try NPYHeader(parsing: Array(bytes[headerStart..<dataStart]))
-        let elementSize: Int
-        switch header.descr {
-        case "<f4": elementSize = 4
-        case "<f8": elementSize = 8
-        default: throw .unsupportedDType(header.descr)
-        }
+        guard let elementType = NPYElementType(descr: header.descr) else { throw .unsupportedDType(header.descr) }
+        let elementSize = elementType.byteSize
         guard !header.fortranOrder else { throw .fortranOrder }
         guard let byteCount = ElementCount.byteCount(of: header.shape, elementSize: elementSize) else {
             throw .sizeOverflow(shape: header.shape)
@@ -103,9 +106,36 @@ public struct NPYArray: Equatable, Sendable {
         guard available == byteCount else { throw .trailingData(expectedBytes: byteCount, availableBytes: available) }
 
         let payload = UnsafeRawBufferPointer(rebasing: bytes[dataStart...])
-        let values = elementSize == 4
-            ? LittleEndianBytes.decode(payload, as: Float.self)
-            : LittleEndianBytes.decode(payload, as: Double.self).map(Float.init)
-        return try NPYArray(shape: header.shape, values: values)
+        let values = switch elementType {
+        case .float32: LittleEndianBytes.decode(payload, as: Float.self)
+        case .float64: LittleEndianBytes.decode(payload, as: Double.self).map(Float.init)
+        case .uint8: payload.map(Float.init)
+        }
+        var array = try NPYArray(shape: header.shape, values: values)
+        array.elementType = elementType
+        return array
+    }
+}
+
+/// The dtypes `NPYArray` reads.
+public enum NPYElementType: String, Sendable {
+    case float32 = "<f4", float64 = "<f8", uint8 = "|u1"
+
+    /// NumPy writes bytes as `'|u1'`; `'<u1'` and `'>u1'` mean the same.
+    init?(descr: String) {
+        switch descr {
+        case "<f4": self = .float32
+        case "<f8": self = .float64
+        case "|u1", "<u1", ">u1": self = .uint8
+        default: return nil
+        }
+    }
+
+    var byteSize: Int {
+        switch self {
+        case .float32: 4
+        case .float64: 8
+        case .uint8: 1
+        }
     }
 }

@@ -8,7 +8,8 @@ struct WGANCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wgan",
         abstract: "Train the seed's WGAN-GP on MNIST-style images, sample from it, and time it.",
-        subcommands: [TrainCommand.self, SampleCommand.self, BenchCommand.self, Figure1Command.self, ReportCommand.self])
+        subcommands: [TrainCommand.self, SampleCommand.self, EvaluateCommand.self, ClassifierCommand.self, BenchCommand.self, Figure1Command.self,
+                      ReportCommand.self])
 
     static func main() {
         // A closed pipe on standard output (`wgan train | head -1`) must not kill a run before

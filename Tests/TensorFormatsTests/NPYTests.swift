@@ -131,6 +131,17 @@ final class NPYTests: XCTestCase {
         XCTAssertEqual(readingError(integers), .unsupportedDType("<i8"))
     }
 
+    func testBytesAreReadExactly() throws {
+        // numpy.save of np.array([[0, 7, 255]], dtype=np.uint8): '|u1', one byte per value.
+        let data = npyBytes(dictionary: "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 3), }", spaces: 58,
+                            payloadHex: "0007ff")
+        let array = try NPYArray(data: data)
+        XCTAssertEqual(array.shape, [1, 3])
+        XCTAssertEqual(array.values, [0, 7, 255])
+        XCTAssertEqual(array.elementType, .uint8)
+        XCTAssertEqual(try NPYArray(shape: [1], values: [1]).elementType, .float32)
+    }
+
     func testMalformedHeadersAreRejected() {
         let dictionaries = [
             "{'descr': '<f4', 'shape': (2, 3), }",

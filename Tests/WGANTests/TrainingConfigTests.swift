@@ -129,12 +129,14 @@ final class TrainingSettingsTableTests: XCTestCase {
         options.maxSteps = 3
         options.logEvery = 2
         options.iterations = 7
+        options.evalEvery = 4
         options.imageSize = 32
         options.channels = 3
         let json = try JSONSerialization.jsonObject(with: Data(try options.freshConfig().jsonString().utf8)) as! [String: Any]
         XCTAssertEqual(Set(json.keys), Set(TrainingSetting.all.map(\.key)))
         XCTAssertEqual(Set(TrainingSetting.all.map(\.name)).count, TrainingSetting.all.count, "flags are distinct")
-        XCTAssertEqual(TrainingSetting.all.filter(\.mayChangeOnResume).map(\.flag), ["--epochs", "--iterations", "--max-steps", "--threads", "--log-every", "--diagnostics"])
+        XCTAssertEqual(TrainingSetting.all.filter(\.mayChangeOnResume).map(\.flag),
+                       ["--epochs", "--iterations", "--max-steps", "--threads", "--log-every", "--eval-every", "--eval-count", "--diagnostics"])
     }
 
     func testArgumentsAreReadByTheTable() throws {

@@ -42,6 +42,13 @@ void wgan_sgemm(int transA, int transB, int m, int n, int k, float alpha,
 void wgan_dgemm(int transA, int transB, int m, int n, int k, double alpha,
                 const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc);
 
+/// LAPACK's `dsyevd` (which OpenBLAS ships) on a symmetric n×n matrix of doubles: on return `w`
+/// holds the eigenvalues in ascending order and row i of `a` (row-major) the unit eigenvector of
+/// `w[i]`. Only one triangle of `a` is read, so row- and column-major input are the same.
+/// Returns LAPACK's `info` (0 on success, > 0 when the algorithm failed to converge), or -1000
+/// when OpenBLAS cannot be loaded or lacks the routine, and -1001 when workspace cannot be allocated.
+int wgan_dsyevd(int n, double *a, double *w);
+
 #ifdef __cplusplus
 }
 #endif

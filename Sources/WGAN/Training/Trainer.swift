@@ -48,6 +48,8 @@ public final class Trainer {
     private let now: () -> Double
     /// The step of the newest checkpoint on disk.
     public private(set) var checkpointStep: Int?
+    /// `--eval-every`'s metrics (`TrainingEvaluation`), loaded at the first evaluation.
+    private lazy var evaluation = TrainingEvaluation(config: config)
     /// `--diagnostics`: the critic's gradient norms over the epoch so far.
     private let diagnostics: CriticDiagnostics?
     /// This rank's part in a data-parallel run (see `Trainer+DataParallel.swift`); nil for one process.
@@ -107,8 +109,10 @@ public final class Trainer {
                     try log.append(TrainingLog.StepEntry(step: progress.step, criticLoss: cycle.criticLoss,
                                                          generatorLoss: cycle.generatorLoss, penalty: cycle.penalty))
                 }
+                try evaluateIfDue(epochEnded: false)
                 if let images = cycle.epochImages {
                     try finishEpoch(lastImages: images)
+                    try evaluateIfDue(epochEnded: true)
                     epochDone = true
                 }
                 if isComplete && epochDone { return .completed }
@@ -188,6 +192,13 @@ public final class Trainer {
         progress.totals.generatorSteps += 1
         return CycleResult(criticLoss: critic.loss, generatorLoss: generatorLoss, penalty: critic.penalty,
                            epochImages: epochImages, lastFake: critic.fake)
+    }
+
+    /// Logs `--eval-every`'s metrics when they are due after this step or epoch.
+    private func evaluateIfDue(epochEnded: Bool) throws(TrainingError) {
+        // Only the writing rank of a data-parallel run evaluates: the work changes no shared state.
+        guard isWriter, let entry = try evaluation.entryIfDue(self, epochEnded: epochEnded) else { return }
+        try log.append(entry)
     }
 
     /// The real batch at `position` in the epoch.

@@ -41,6 +41,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var loss = TrainingLoss.gradientPenalty.rawValue
     /// The clipping bound c of `--loss clip`.
     public var clip = 0.01
+    /// Log FID, Inception score and the dev-set critic cost every this many epochs (iterations
+    /// for runs measured in `--iterations`).
+    public var evalEvery: Int?
+    /// Generator samples each `--eval-every` evaluation scores.
+    public var evalCount = 10_000
     /// Toy runs: the "generator" is real points plus N(0, 1) noise, and only the critic trains.
     public var fixedGenerator = false
     /// Toy runs: generator iterations between two frames (a toy run's "epoch").
@@ -118,6 +123,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         try require(threads >= 1, "--threads must be at least 1, got \(threads)")
         if let maxSteps { try require(maxSteps >= 1, "--max-steps must be at least 1, got \(maxSteps)") }
         if let logEvery { try require(logEvery >= 1, "--log-every must be at least 1, got \(logEvery)") }
+        if let evalEvery { try require(evalEvery >= 1, "--eval-every must be at least 1, got \(evalEvery)") }
+        try require(evalCount >= 2, "--eval-count must be at least 2, got \(evalCount)")
         if let imageLimit { try require(imageLimit >= 1, "--limit must be at least 1, got \(imageLimit)") }
         if let imageSize { try require((1...4096).contains(imageSize), "--image-size must be from 1 to 4096, got \(imageSize)") }
         if let channels { try require(channels == 1 || channels == 3, "--channels must be 1 or 3, got \(channels)") }

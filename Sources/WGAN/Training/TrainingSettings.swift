@@ -204,6 +204,13 @@ extension TrainingSetting {
                help: "Threads for matrix products and parallel work (default: the machine's core count).", mayChangeOnResume: true),
         .optional("log-every", key: "log_every", \.logEvery, help: "Also log the losses to log.jsonl every N steps.",
                   mayChangeOnResume: true),
+        .optional("eval-every", key: "eval_every", \.evalEvery,
+                  help: "Log FID, Inception score, the confident share, the class histogram and the dev-set critic cost "
+                      + "(the critic loss with its penalty over the test split, fresh generator batches) to log.jsonl every "
+                      + "N epochs (N iterations with --iterations); needs the dataset's shipped classifier (mnist, fashion-mnist).",
+                  mayChangeOnResume: true),
+        .value("eval-count", key: "eval_count", \.evalCount, help: "Generator samples per --eval-every evaluation (default 10000).",
+               mayChangeOnResume: true, mayBeAbsentFromSavedRuns: true),
         .value("diagnostics", key: "diagnostics", \.diagnostics,
                help: "Log each critic layer's gradient norm (a mean over the epoch) to log.jsonl and draw the critic's "
                    + "weight histogram every epoch into diagnostics/. A switch.", mayChangeOnResume: true,

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import WGAN
+import WGANData
+import WGANEngine
+import WGANEval
+
+/// `wgan evaluate`: FID, the classifier's Inception score, confident share and class histogram.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score a generator or a set of samples against a dataset's test split (FID, Inception score).",
+        discussion: """
+            The features are the 128 penultimate activations of the dataset's shipped classifier (a small CNN \
+            trained by `wgan classifier train`). FID compares their mean and covariance with the test split's \
+            (10,000 images); the FID of as many real training images is printed beside it as the floor. \
+            The Inception score is exp(E KL(p(y|x) ‖ p(y))) under the classifier; "confident" is the share of \
+            samples whose top class has probability ≥ 0.9; "classes" counts samples per predicted class. \
+            --samples takes a .npy of N images shaped [N, H, W], [N, C, H, W] or [N, H·W·C]: uint8 (0–255), \
+            or float32/float64 with --range. The same inputs give the same numbers.
+            """)
+
+    @Option(help: ArgumentHelp("A generator.safetensors, or a run folder or checkpoints folder holding one.", valueName: "path"))
+    var checkpoint: String?
+    @Option(help: ArgumentHelp("Samples as a .npy array.", valueName: "file.npy"))
+    var samples: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("The range of float --samples, e.g. -1,1 or 0,1.", valueName: "low,high"))
+    var range: String?
+    @Option(help: "mnist or fashion-mnist.")
+    var dataset: String = DatasetName.mnist.rawValue
+    @Option(help: ArgumentHelp("A folder of the dataset's IDX files (default: the dataset's own).", valueName: "dir"))
+    var dataDir: String?
+    @Option(parsing: .unconditional, help: "Images drawn from --checkpoint (default 10000; --samples: all of the file).")
+    var count: Int?
+    @Option(parsing: .unconditional, help: "Seed of the latent vectors for --checkpoint.")
+    var seed: UInt64 = 0
+    @Option(help: "BatchNorm statistics for --checkpoint: running (eval mode) or batch (train mode, batches of 500).")
+    var batchNorm: String = GeneratorSampler.BatchNormMode.running.rawValue
+    @Option(parsing: .unconditional, help: "Threads.")
+    var threads: Int = 2
+    @Flag(help: "Print one JSON object (fid, fid_train_floor, inception_score, confident, classes, count, dataset).")
+    var json = false
+
+    func run() throws {
+        try reportingFailures {
+            let name = try ClassifierFile.dataset(named: dataset)
+            guard (checkpoint == nil) != (samples == nil) else { throw EvaluationError.invalid("give one of --checkpoint and --samples") }
+            if let count, count < 2 { throw EvaluationError.invalid("--count must be at least 2, got \(count)") }
+            guard threads >= 1 else { throw EvaluationError.invalid("--threads must be at least 1, got \(threads)") }
+            let range = try self.range.map { text throws -> ClosedRange<Float> in
+                guard let range = SampleImages.parseRange(text) else { throw EvaluationError.invalid("--range must be LOW,HIGH with LOW < HIGH, got '\(text)'") }
+                return range
+            }
+            try BLAS.load()
+            Parallel.threads = threads
+            let images = try self.images(range: range)
+            let evaluator = try Evaluator(dataset: name, dataDirectory: dataDir.map { URL(fileURLWithPath: $0) })
+            let report = try evaluator.evaluate(images, floor: true)
+            if json { printLine(report.json) } else { report.lines.forEach(printLine) }
+        }
+    }
+
+    /// The images to score, [N, 1, 28, 28] in [0, 1].
+    private func images(range: ClosedRange<Float>?) throws -> Tensor {
+        if let samples {
+            var images = try SampleImages.read(URL(fileURLWithPath: samples), imageShape: FeatureClassifier.imageShape, range: range)
+            if let count {
+                guard count <= images.shape[0] else { throw EvaluationError.invalid("--count \(count) is more than the \(images.shape[0]) samples in \(samples)") }
+                images = images.rows(0..<count)
+            }
+            return images
+        }
+        guard let mode = GeneratorSampler.BatchNormMode(rawValue: batchNorm) else {
+            throw EvaluationError.invalid("unknown --batch-norm '\(batchNorm)' (expected running or batch)")
+        }
+        let sampler = try GeneratorSampler(checkpoint: URL(fileURLWithPath: checkpoint!))
+        guard sampler.generator.imageShape == FeatureClassifier.imageShape else {
+            throw EvaluationError.invalid("the generator makes \(sampler.generator.imageShape) images; the classifier takes [1, 28, 28]")
+        }
+        return try sampler.unitImages(count: count ?? 10_000, seed: seed, batchNorm: mode)
+    }
+}
