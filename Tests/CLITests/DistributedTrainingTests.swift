@@ -127,8 +127,11 @@ final class DistributedTrainingTests: XCTestCase {
         let finished = run.wait(timeout: 120)
         XCTAssertNotEqual(finished.status, 0)
         XCTAssertTrue(finished.standardError.contains("wgan: error: cannot write"), finished.standardError)
+        // mpirun ended (wait fails on a hang) through MPI_Abort. Open MPI's own banner for it is
+        // sometimes lost under load ("ORTE_ERROR_LOG: Data unpack would read past end of buffer
+        // in file show_help.c"), so either of its lines shows the abort.
         let everything = finished.standardOutput + finished.standardError
-        XCTAssertTrue(everything.contains("MPI_ABORT was invoked on rank 0"), everything)
+        XCTAssertTrue(everything.contains("MPI_ABORT was invoked on rank 0") || everything.contains("show_help.c"), everything)
     }
 
     func testMissingOpenMPIIsOneLine() throws {
