@@ -197,56 +197,45 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
     public var config: TrainingConfig {
         var config = TrainingConfig()
         config.preset = rawValue
-        if self == .paper {
+        switch self {
+        case .seed:
+            break
+        case .paper:
             config.criticLearningRate = 1e-4
             config.generatorLearningRate = 1e-4
             config.beta1 = 0
             config.beta2 = 0.9
             config.criticSteps = 5
             config.lambda = 10
-        }
-        if self == .paperMNIST {
-            config.model = ModelArchitecture.mnistDCGAN.rawValue
-            config.latentDimension = ModelArchitecture.mnistDCGAN.defaultLatentDimension
-            config.width = 64
-            config.batchSize = 50
-            config.criticSteps = 5
-            config.lambda = 10
-            config.criticLearningRate = 1e-4
-            config.generatorLearningRate = 1e-4
-            config.beta1 = 0.5
-            config.beta2 = 0.9
-            config.iterations = 200_000
-        }
-        if self == .toy {
-            config.model = ModelArchitecture.toy.rawValue
+        case .paperMNIST:
+            config.useOfficialCode(of: .mnistDCGAN, batchSize: 50, lambda: 10, beta1: 0.5, iterations: 200_000)
+        case .paperCIFAR:
+            config.useOfficialCode(of: .cifarDCGAN, batchSize: 64, lambda: 10, beta1: 0.5, iterations: 200_000)
+        case .paper64:
+            config.useOfficialCode(of: .dcgan64, batchSize: 64, lambda: 10, beta1: 0, iterations: 200_000)
+        case .toy:
+            config.useOfficialCode(of: .toy, batchSize: 256, lambda: 0.1, beta1: 0.5, iterations: 100_000)
             config.dataset = ToyDataset.eightGaussians.rawValue
-            config.latentDimension = ModelArchitecture.toy.defaultLatentDimension
-            config.width = ModelArchitecture.toy.defaultWidth
-            config.batchSize = 256
-            config.criticSteps = 5
-            config.lambda = 0.1
-            config.criticLearningRate = 1e-4
-            config.generatorLearningRate = 1e-4
-            config.beta1 = 0.5
-            config.beta2 = 0.9
-            config.iterations = 100_000
-        }
-        if self == .paperCIFAR || self == .paper64 {
-            let architecture: ModelArchitecture = self == .paperCIFAR ? .cifarDCGAN : .dcgan64
-            config.model = architecture.rawValue
-            config.latentDimension = architecture.defaultLatentDimension
-            config.width = architecture.defaultWidth
-            config.batchSize = 64
-            config.criticSteps = 5
-            config.lambda = 10
-            config.criticLearningRate = 1e-4
-            config.generatorLearningRate = 1e-4
-            config.beta1 = self == .paperCIFAR ? 0.5 : 0
-            config.beta2 = 0.9
-            config.iterations = 200_000
         }
         return config
+    }
+}
+
+extension TrainingConfig {
+    /// The settings the official WGAN-GP scripts share: `model` at its own width and latent size,
+    /// five critic steps, Adam 1e-4 for both networks with betas (beta1, 0.9).
+    mutating func useOfficialCode(of model: ModelArchitecture, batchSize: Int, lambda: Double, beta1: Double, iterations: Int) {
+        self.model = model.rawValue
+        latentDimension = model.defaultLatentDimension
+        width = model.defaultWidth
+        self.batchSize = batchSize
+        criticSteps = 5
+        self.lambda = lambda
+        criticLearningRate = 1e-4
+        generatorLearningRate = 1e-4
+        self.beta1 = beta1
+        beta2 = 0.9
+        self.iterations = iterations
     }
 }
 
