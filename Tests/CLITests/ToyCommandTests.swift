@@ -41,6 +41,11 @@ final class ToyCommandTests: XCTestCase {
                                "mnist-dcgan makes images; the toy datasets are 2-D points (use --model toy)")
         try assertOneLineError(["train", "--dataset", "8gaussians", "--frame-every", "0", "--out", "zero"], in: folder,
                                "--frame-every must be at least 1, got 0")
+        // A frame interval whose batch count overflows an Int trains, stopping where asked.
+        let huge = try wgan(["train", "--dataset", "25gaussians", "--dim", "8", "--batch-size", "16", "--threads", "1",
+                             "--frame-every", "9223372036854775807", "--max-steps", "2", "--out", "huge"], in: folder)
+        XCTAssertEqual(huge.status, 0, huge.standardError)
+        XCTAssertTrue(huge.standardOutput.contains("stopped at step 2"), huge.standardOutput)
     }
 
     func testFigure1WritesItsNumbers() throws {

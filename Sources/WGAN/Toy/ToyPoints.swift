@@ -22,7 +22,7 @@ public struct ToyPoints: Sendable {
     public func batch(index: Int, size: Int, using rng: inout RandomGenerator) -> Tensor {
         guard let count = fixedCount else { return Tensor(dataset.sample(size, using: &rng), shape: [size, 2]) }
         let batchesPerPass = max(1, count / size)
-        let start = 2 * (index % batchesPerPass) * size
+        let start = 2 * (((index % batchesPerPass) + batchesPerPass) % batchesPerPass) * size
         return Tensor(Array(fixedSet[start..<(start + 2 * size)]), shape: [size, 2])
     }
 

@@ -213,7 +213,8 @@ public final class Trainer {
             return (realImages(indices.dropFirst(rows.lowerBound).prefix(rows.count)), indices.count)
         case .points(let count):
             guard let points = data.points else { preconditionFailure("point batches come from a toy run's data") }
-            let batch = points.batch(index: progress.epoch * count + position, size: config.batchSize, using: &progress.dataRandom)
+            // Only the 25-Gaussian set reads the index, modulo its batches: wrapping is harmless.
+            let batch = points.batch(index: progress.epoch &* count &+ position, size: config.batchSize, using: &progress.dataRandom)
             return (batch.keeping(rows: localRows(ofBatch: batch.shape[0])), batch.shape[0])
         }
     }

@@ -21,7 +21,11 @@ public struct TrainingData {
     /// Batches in one epoch (the last one partial when the batch size does not divide the count);
     /// a toy run's "epoch" is the `--frame-every` iterations between two frames.
     public func batchCount(config: TrainingConfig) -> Int {
-        points == nil ? Batches.count(items: dataset.count, batchSize: config.batchSize) : config.frameEvery * config.criticSteps
+        guard points == nil else {
+            let (product, overflow) = config.frameEvery.multipliedReportingOverflow(by: config.criticSteps)
+            return overflow ? Int.max : product
+        }
+        return Batches.count(items: dataset.count, batchSize: config.batchSize)
     }
 
     /// Loads the training split of `config`'s dataset (from `--data-dir` when given), keeps the
