@@ -1,5 +1,6 @@
 import Foundation
 import TensorFormats
+import WGANImage
 import XCTest
 
 /// The toy experiments through the command line: a toy run, its 2-D samples, the fixed
@@ -17,6 +18,18 @@ final class ToyCommandTests: XCTestCase {
         let run = folder.appendingPathComponent("run")
         let config = try String(contentsOf: run.appendingPathComponent("config.json"), encoding: .utf8)
         XCTAssertTrue(config.contains("\"model\" : \"toy\"") && config.contains("\"lambda\" : 0.1"), config)
+
+        // Every frame and figure.png open, and show orange (real) and green (generated) points.
+        for name in ["samples/frame_000001.png", "samples/frame_000002.png", "figure.png"] {
+            let frame = try PNGReader.read(from: run.appendingPathComponent(name).path)
+            XCTAssertEqual([frame.width, frame.height], [640, 560], name)
+            XCTAssertGreaterThan(Self.pixels(near: (255, 127, 14), in: frame), 10, "orange real points in \(name)")
+            XCTAssertGreaterThan(Self.pixels(near: (44, 160, 44), in: frame), 10, "green generated points in \(name)")
+        }
+        let scatter = try wgan(["sample", "--checkpoint", "run", "--count", "50", "--out", "points.png"], in: folder)
+        XCTAssertEqual(scatter.status, 0, scatter.standardError)
+        XCTAssertTrue(scatter.standardOutput.contains("wrote 50 points"), scatter.standardOutput)
+        XCTAssertGreaterThan(Self.pixels(near: (44, 160, 44), in: try PNGReader.read(from: folder.appendingPathComponent("points.png").path)), 10)
 
         let sampled = try wgan(["sample", "--checkpoint", "run", "--count", "5", "--out", "points.npy"], in: folder)
         XCTAssertEqual(sampled.status, 0, sampled.standardError)
@@ -62,6 +75,40 @@ final class ToyCommandTests: XCTestCase {
                                     as? [String: Any])
         XCTAssertEqual((summary["surfaces"] as? [Any])?.count, 6)
         XCTAssertEqual((summary["gradient_norms"] as? [String: Any])?.keys.sorted(), ["clip 0.001", "clip 0.01", "clip 0.1", "gp"])
+        for name in ["figure1a.png", "figure1b.png", "figure1c.png"] {
+            let figure = try PNGReader.read(from: out.appendingPathComponent(name).path)
+            XCTAssertGreaterThan(figure.width, 600, name)
+        }
         try assertOneLineError(["figure1", "--deep-steps", "0"], in: folder, "--deep-steps must be at least 1, got 0")
+    }
+
+    func testDiagnosticsLogGradientNormsAndDrawWeights() throws {
+        let folder = try temporaryFolder()
+        let result = try wgan(["train", "--dataset", "swissroll", "--loss", "clip", "--diagnostics"] + tiny + ["--out", "run"], in: folder)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let run = folder.appendingPathComponent("run")
+        let lines = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        let entry = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        let norms = try XCTUnwrap(entry["critic_grad_norms"] as? [String: Double])
+        XCTAssertEqual(norms.keys.sorted().filter { $0.hasSuffix("weight") }, ["layers.0.weight", "layers.1.weight", "layers.2.weight", "layers.3.weight"])
+        XCTAssertTrue(norms.values.allSatisfy { $0.isFinite && $0 >= 0 })
+        XCTAssertGreaterThan(norms["layers.3.weight"] ?? 0, 0)
+        for epoch in 1...2 {
+            let histogram = try PNGReader.read(from: run.appendingPathComponent("samples/weights_ep\(epoch).png").path)
+            XCTAssertEqual(histogram.width, 640)
+        }
+    }
+
+    /// Pixels within 30 of an RGB colour in each channel.
+    static func pixels(near color: (Int, Int, Int), in bitmap: Bitmap) -> Int {
+        var count = 0
+        for y in 0..<bitmap.height {
+            for x in 0..<bitmap.width {
+                let (r, g, b) = (Int(bitmap[x, y, 0]), Int(bitmap[x, y, 1]), Int(bitmap[x, y, 2]))
+                if abs(r - color.0) <= 30 && abs(g - color.1) <= 30 && abs(b - color.2) <= 30 { count += 1 }
+            }
+        }
+        return count
     }
 }
