@@ -37,11 +37,13 @@ public struct PlotColor: Equatable, Sendable {
 public enum Colormap: Sendable {
     case viridis
 
-    private static let viridisStops: [UInt32] = [0x440154, 0x472D7B, 0x3B528B, 0x2C728E, 0x21918C, 0x28AE80, 0x5EC962, 0xADDC30, 0xFDE725]
+    // Decoded once: a 128×128 field asks for 16,384 colours.
+    private static let viridisStops: [PlotColor] =
+        [0x440154, 0x472D7B, 0x3B528B, 0x2C728E, 0x21918C, 0x28AE80, 0x5EC962, 0xADDC30, 0xFDE725].map { PlotColor(hex: $0) }
 
     /// The colour at `t` in [0, 1] (clamped; NaN maps to 0).
     public func color(at t: Double) -> PlotColor {
-        let stops = Self.viridisStops.map { PlotColor(hex: $0) }
+        let stops = Self.viridisStops
         let clamped = t.isNaN ? 0 : min(1, max(0, t))
         let position = clamped * Double(stops.count - 1)
         let i = min(stops.count - 2, Int(position)), f = position - Double(i)

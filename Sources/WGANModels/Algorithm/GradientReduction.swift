@@ -1,4 +1,5 @@
 import WGANEngine
+import WGANOptim
 
 /// Where data-parallel training joins a step: each rank computes its loss on its shard of the
 /// global batch, and the gradients are summed over the ranks between the backward pass and the
@@ -37,4 +38,17 @@ extension Optional where Wrapped == any GradientReduction {
 
     /// This rank's share, 1 without a reduction.
     var share: Float { self?.localShare ?? 1 }
+
+    /// One generator update from `loss` (this rank's, unscaled): its gradients with respect to
+    /// `optimizer`'s parameters only, summed over the ranks, then the optimizer's step. Returns
+    /// the whole batch's loss.
+    func updateGenerator(loss: Tensor, optimizer: Optimizer) -> Float {
+        let loss = scaled(loss)
+        optimizer.zeroGrad()
+        // Only the generator's gradients: the critic's weight gradients would be thrown away.
+        let (grads, sums) = reduce(gradients(of: loss, withRespectTo: optimizer.parameters).map { [$0] }, statistics: [loss.item])
+        for (parameter, grad) in zip(optimizer.parameters, grads) { parameter.grad = grad[0] }
+        optimizer.step()
+        return sums[0]
+    }
 }

@@ -55,13 +55,7 @@ public final class WGANClippingStep: AdversarialStep {
 
     @discardableResult
     public func generatorStep(z: Tensor) -> Float {
-        let loss = gradientReduction.scaled(-critic(generator(z)).mean())
-        generatorOptimizer.zeroGrad()
-        let (grads, sums) = gradientReduction.reduce(gradients(of: loss, withRespectTo: generatorOptimizer.parameters).map { [$0] },
-                                                     statistics: [loss.item])
-        for (parameter, grad) in zip(generatorOptimizer.parameters, grads) { parameter.grad = grad[0] }
-        generatorOptimizer.step()
-        return sums[0]
+        gradientReduction.updateGenerator(loss: -critic(generator(z)).mean(), optimizer: generatorOptimizer)
     }
 
     /// Clamps `parameter` in place to [−c, c] (PyTorch's `p.data.clamp_(-c, c)`).

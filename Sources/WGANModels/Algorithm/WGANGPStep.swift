@@ -168,14 +168,7 @@ public final class WGANGPStep: AdversarialStep {
     /// One generator update on latent batch `z`; returns the generator loss.
     @discardableResult
     public func generatorStep(z: Tensor) -> Float {
-        let loss = gradientReduction.scaled(-critic(generation(for: z)).mean())
-        generatorOptimizer.zeroGrad()
-        // Only the generator's gradients: the critic's weight gradients would be thrown away.
-        let (grads, sums) = gradientReduction.reduce(gradients(of: loss, withRespectTo: generatorOptimizer.parameters).map { [$0] },
-                                                     statistics: [loss.item])
-        for (parameter, grad) in zip(generatorOptimizer.parameters, grads) { parameter.grad = grad[0] }
-        generatorOptimizer.step()
-        return sums[0]
+        gradientReduction.updateGenerator(loss: -critic(generation(for: z)).mean(), optimizer: generatorOptimizer)
     }
 
     /// G(z), reusing the critic step's forward pass when it was for the same z in the same mode,
