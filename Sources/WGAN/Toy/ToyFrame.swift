@@ -1,5 +1,6 @@
 import Foundation
 import WGANEngine
+import WGANFiles
 import WGANPlot
 
 /// The toy experiments' pictures, drawn as the official gan_toy.py draws its frames: the
@@ -15,7 +16,20 @@ enum ToyFrame {
                               coverage.highQualityPerMode.count, 100 * coverage.highQualityShare)
         }
         figure.axes.title = heading
-        for url in urls { try save(figure, to: url) }
+        // Drawn once, written to each file.
+        let bytes: [UInt8]
+        do {
+            bytes = try figure.pngData()
+        } catch {
+            throw .output(path: urls.first?.path ?? "", problem: error.description)
+        }
+        for url in urls {
+            do {
+                try Files.write(bytes, to: url.path)
+            } catch {
+                throw .output(path: url.path, problem: error.reason)
+            }
+        }
     }
 
     /// The critic's surface with real (orange) and generated (green) points over it.

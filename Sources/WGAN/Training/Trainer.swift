@@ -201,7 +201,6 @@ public final class Trainer {
         try log.append(entry)
     }
 
-    /// The real batch at `position` in the epoch.
     /// This process's rows of the batch at `position` (all of them for one process; a rank of a
     /// data-parallel run gathers only its own images, but draws a toy batch whole, as one process
     /// would, to keep its random stream), and the whole batch's row count.
@@ -277,22 +276,22 @@ public final class Trainer {
             try WeightHistogram.write(CriticDiagnostics.weights(of: models.critic), title: "critic weights, epoch \(progress.epoch + 1)",
                                       to: run.weightHistogramURL(epoch: progress.epoch + 1, stoppedAt: partial ? progress.step : nil))
         }
-        if let points = data.points {
-            let snapshot = ToySnapshot(models: models, points: points, fixedNoise: fixedNoise, config: config)
-            entry.modesCovered = snapshot.coverage?.coveredModes
-            entry.highQuality = snapshot.coverage?.highQualityShare
-            if let coverage = snapshot.coverage {
-                info("modes covered: \(coverage.coveredModes) of \(coverage.highQualityPerMode.count), high-quality samples: "
-                     + String(format: "%.1f%%", 100 * coverage.highQualityShare))
-            }
-            try log.append(entry)
-            try ToyFrame.write(snapshot, title: "\(points.dataset), iteration \(progress.step)",
-                               to: [run.frameURL(step: progress.step), run.figureURL])
-            return
+        // A toy run draws a frame where an image run draws grids.
+        let snapshot = data.points.map { ToySnapshot(models: models, points: $0, fixedNoise: fixedNoise, config: config) }
+        if let coverage = snapshot?.coverage {
+            entry.modesCovered = coverage.coveredModes
+            entry.highQuality = coverage.highQualityShare
+            info("modes covered: \(coverage.coveredModes) of \(coverage.highQualityPerMode.count), high-quality samples: "
+                 + String(format: "%.1f%%", 100 * coverage.highQualityShare))
         }
         try log.append(entry)
-        try SampleGrid.write(lastImages, count: min(25, lastImages.shape[0]), nrow: 5, to: sampleURL)
-        try SampleGrid.write(fixedNoiseImages(), count: fixedNoise.shape[0], nrow: 5, to: fixedSampleURL)
+        if let snapshot, let points = data.points {
+            try ToyFrame.write(snapshot, title: "\(points.dataset), iteration \(progress.step)",
+                               to: [run.frameURL(step: progress.step), run.figureURL])
+        } else {
+            try SampleGrid.write(lastImages, count: min(25, lastImages.shape[0]), nrow: 5, to: sampleURL)
+            try SampleGrid.write(fixedNoiseImages(), count: fixedNoise.shape[0], nrow: 5, to: fixedSampleURL)
+        }
     }
 
     /// The generator's images of the fixed noise with running statistics (evaluation mode).
