@@ -79,7 +79,12 @@ static tanh_fn choose_tanh(void) {
     return tanh_baseline;
 }
 
-void wgan_kernels_forget_choice(void) { atomic_store(&chosen_tanh, (tanh_fn)0); }
+void wgan_indexed_forget_choice(void);  // gather.c
+
+void wgan_kernels_forget_choice(void) {
+    atomic_store(&chosen_tanh, (tanh_fn)0);
+    wgan_indexed_forget_choice();
+}
 
 void wgan_tanh(const float *x, float *y, size_t count) {
     tanh_fn chosen = atomic_load_explicit(&chosen_tanh, memory_order_acquire);

@@ -57,6 +57,10 @@ final class ConvolutionTests: XCTestCase {
         Config(batch: 1, channels: 2, height: 4, width: 4, outChannels: 3, kernel: (4, 4), bias: false),
         Config(batch: 2, channels: 1, height: 5, width: 5, outChannels: 1, kernel: (1, 1), stride: (2, 2)),
         Config(batch: 1, channels: 2, height: 3, width: 3, outChannels: 2, kernel: (3, 3), stride: (2, 2), padding: (2, 2)),
+        // Outer rows and columns whose whole window is padding: their outputs are the bias alone.
+        Config(batch: 2, channels: 1, height: 2, width: 3, outChannels: 2, kernel: (2, 2), padding: (3, 2)),
+        // A 38×38 interior of 1,444 positions: more than one chunk per region, the last one short.
+        Config(batch: 3, channels: 1, height: 40, width: 40, outChannels: 2, kernel: (3, 3), padding: (1, 1), bias: false),
     ]
 
     private let transposeConfigs: [Config] = [
@@ -140,7 +144,7 @@ final class ConvolutionTests: XCTestCase {
         let geometry = ConvGeometry(channels: 2, height: 5, width: 4, kernel: (3, 2), stride: (2, 1), padding: (1, 1))
         check("im2col", [randomTensor([2, 2, 5, 4], seed: 1)]) { $0[0].im2col(geometry).square() }
         check("col2im", [randomTensor([12, 2 * geometry.positions], seed: 2)]) { $0[0].col2im(geometry, batch: 2).square() }
-        for (k, cfg) in [convConfigs[1], convConfigs[2], convConfigs[3], convConfigs[6]].enumerated() {
+        for (k, cfg) in [convConfigs[1], convConfigs[2], convConfigs[3], convConfigs[6], convConfigs[7]].enumerated() {
             let (x, w, b) = inputs(cfg, transpose: false, seed: UInt64(300 + 10 * k))
             check("conv2d \(k)", [x, w] + (b.map { [$0] } ?? [])) { t in
                 t[0].conv2d(weight: t[1], bias: t.count > 2 ? t[2] : nil, stride: cfg.stride, padding: cfg.padding).square()

@@ -2,6 +2,7 @@
 #define WGAN_CKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,6 +34,15 @@ int wgan_pool_can_nest(void);
 
 /// For stress tests only: spin this many times between writing a job and publishing it.
 void wgan_pool_set_publish_delay(int spins);
+
+/// destination[j] = source[offsets[j]] for j in 0..<count.
+void wgan_gather(const float *source, const int32_t *offsets, size_t count, float *destination);
+
+/// destination[offsets[j]] = source[j] for j in 0..<count; the offsets must be distinct.
+void wgan_scatter(const float *source, const int32_t *offsets, size_t count, float *destination);
+
+/// destination[offsets[j]] += source[j] for j in 0..<count; the offsets must be distinct.
+void wgan_scatter_add(const float *source, const int32_t *offsets, size_t count, float *destination);
 
 /// For tests only: forget the kernels chosen for this CPU, so that the next calls choose again,
 /// as the first calls of a process do.

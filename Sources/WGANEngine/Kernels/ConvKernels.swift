@@ -1,23 +1,22 @@
 /// The three kernels of a 2-D convolution with weight W [O, C, kH, kW] over `batch` images
 /// [N, C, H, W] (NCHW): the convolution itself, its input gradient (the transposed convolution)
-/// and its weight gradient. Each works through the batch a few samples at a time: the chunk's
-/// column matrix [C·kH·kW, n·OH·OW] is built in scratch that stays in cache and goes straight
-/// into one product, so no whole-batch column matrix is ever written to memory, kept alive for
-/// a backward pass, or permuted between [O, N·OH·OW] and NCHW (only the small [O, n·OH·OW]
-/// product of a chunk is reordered, while it is in cache).
+/// and its weight gradient.
+///
+/// Each lowers the convolution to matrix products region by region (`ConvRegion`): a region's
+/// column matrix holds only the taps that read image pixels, so no product multiplies the zero
+/// padding. The weight is permuted to [O, kH, kW, C] once per call, which makes each region's
+/// taps one or a few contiguous column ranges of it. A region's samples go through in chunks of
+/// about `targetColumns` columns, built in scratch and consumed at once, so no whole-batch column
+/// matrix is ever written or kept alive for a backward pass.
 ///
 /// The batch is split into contiguous sample ranges, one per part; the part count depends only
-/// on the sizes and `Parallel.threads`, and each part's products are single OpenBLAS calls, so
-/// results never depend on scheduling. The weight gradient sums the parts' partial gradients in
-/// part order.
+/// on the sizes and `Parallel.threads`, and each product is a single OpenBLAS call on its part's
+/// thread, so results never depend on scheduling. The weight gradient sums the parts' partial
+/// gradients in part order.
 enum ConvKernels {
-    /// Columns per chunk product: enough for OpenBLAS to run near its full rate, few enough that
-    /// a chunk's column matrix stays in the core's own cache (the critic's 1,600 rows × 98
-    /// columns: 0.6 MB). On the 2-core test machine, 128 beat 64, 256, 512 and 1,024 (4% over 256).
-    static let targetColumns = 128
-
-    /// Samples per chunk for `geometry`.
-    static func chunkSamples(_ g: ConvGeometry) -> Int { max(1, targetColumns / g.positions) }
+    /// Columns per chunk product: enough for OpenBLAS to amortise packing the weight (a corner
+    /// region of one position takes a whole part's samples), few enough to keep scratch small.
+    static let targetColumns = 256
 
     /// How many parts a kernel of `flops` over `batch` samples is split into.
     static func partCount(batch: Int, flops: Int) -> Int {
@@ -31,47 +30,108 @@ enum ConvKernels {
         Parallel.run(parts: parts) { part in body(part, (part * batch / parts)..<((part + 1) * batch / parts)) }
     }
 
+    /// A part's scratch: its images and outputs in channel-major order ([C, S, H·W] and
+    /// [O, S, OH·OW], see `ChannelMajor`), a chunk's column matrix and its [O, columns] product.
+    struct PartScratch {
+        let images: UnsafeMutablePointer<Float>, outputs: UnsafeMutablePointer<Float>
+        let cols: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>
+    }
+
+    /// Runs `body(scratch, regions)` for one part of `samples` samples, with the layouts of
+    /// `g`'s regions for chunks of about `targetColumns` columns.
+    @inline(__always)
+    static func withPartScratch(_ g: ConvGeometry, outChannels o: Int, samples: Int,
+                                _ body: (_ scratch: PartScratch, _ layouts: [RegionColumns]) -> Void) {
+        let layouts = g.regions.map { region in
+            RegionColumns(region, samples: max(1, min(samples, targetColumns / max(1, region.positions))), g)
+        }
+        let colsSize = layouts.map { RegionColumns.rows($0.region, g) * $0.count }.max() ?? 0
+        let productSize = layouts.map { o * $0.count }.max() ?? 0
+        let (imagesSize, outputsSize) = (samples * g.imageSize, samples * o * g.positions)
+        let storage = TensorStorage(uninitializedCount: imagesSize + outputsSize + colsSize + productSize)
+        defer { withExtendedLifetime(storage) {} }
+        let base = storage.pointer
+        body(PartScratch(images: base, outputs: base + imagesSize, cols: base + imagesSize + outputsSize,
+                         product: base + imagesSize + outputsSize + colsSize), layouts)
+    }
+
+    /// Calls `body(layout, offset, count)` for each region's chunks of a part of `samples`
+    /// samples: `count` samples from the part's sample `offset`.
+    @inline(__always)
+    static func forEachChunk(_ layouts: [RegionColumns], samples: Int, _ body: (_ layout: RegionColumns, _ offset: Int, _ count: Int) -> Void) {
+        for layout in layouts {
+            for offset in stride(from: 0, to: samples, by: layout.samples) { body(layout, offset, min(layout.samples, samples - offset)) }
+        }
+    }
+
+    /// W [O, C, kH, kW] → [O, kH, kW, C].
+    static func permutedWeight(_ w: UnsafePointer<Float>, outChannels o: Int, _ g: ConvGeometry) -> TensorStorage {
+        Layout.permute(w, shape: [o, g.channels, g.kernelHeight * g.kernelWidth], axes: [0, 2, 1])
+    }
+
     /// y[n, o, ·] = Σ W[o, ·]·cols_n[·, ·]: the convolution, [N, O, OH·OW].
     static func forward(_ x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, outChannels o: Int, batch: Int,
                         _ g: ConvGeometry) -> TensorStorage {
-        let (p, r) = (g.positions, g.rows)
+        let (p, plane) = (g.positions, g.height * g.width)
         let out = TensorStorage(uninitializedCount: batch * o * p)
-        let y = out.pointer, chunk = chunkSamples(g)
-        forEachPart(partCount(batch: batch, flops: o * r * p * batch), batch: batch) { _, samples in
-            let cap = min(chunk, samples.count)
-            let cols = TensorStorage(uninitializedCount: r * cap * p)
-            let product = cap > 1 ? TensorStorage(uninitializedCount: o * cap * p) : nil
-            for start in stride(from: samples.lowerBound, to: samples.upperBound, by: cap) {
-                let n = min(cap, samples.upperBound - start), ld = n * p
-                Im2Col.im2col(x + start * g.imageSize, batch: n, g, into: cols.pointer, channels: 0..<g.channels)
-                // One sample's product is already its NCHW block; several come out [O, n, OH·OW].
-                let target = n == 1 ? y + start * o * p : product!.pointer
-                BLAS.sgemmOnThisThread(transA: false, transB: false, m: o, n: ld, k: r, a: w, lda: r,
-                                       b: cols.pointer, ldb: ld, c: target, ldc: ld)
-                if n > 1 { reorder(product!.pointer, into: y + start * o * p, outer: o, inner: n, length: p) }
+        let permuted = permutedWeight(w, outChannels: o, g)
+        let (y, weight) = (out.pointer, UnsafePointer(permuted.pointer))
+        // The parts read the permuted weight through a raw pointer: it must outlive them.
+        defer { withExtendedLifetime(permuted) {} }
+        forEachPart(partCount(batch: batch, flops: o * g.rows * p * batch), batch: batch) { _, part in
+            withPartScratch(g, outChannels: o, samples: part.count) { scratch, layouts in
+                ChannelMajor.pack(x + part.lowerBound * g.imageSize, samples: part.count, channels: g.channels, plane: plane,
+                                  into: scratch.images)
+                forEachChunk(layouts, samples: part.count) { layout, offset, count in
+                    let columns = count * layout.region.positions
+                    if layout.region.taps == 0 {
+                        scratch.product.update(repeating: 0, count: o * columns)
+                    } else {
+                        layout.gather(scratch.images + offset * plane, channelStride: part.count * plane, g, columns: columns,
+                                      into: scratch.cols)
+                        for (index, block) in RegionColumns.blocks(layout.region, g).enumerated() {
+                            BLAS.sgemmOnThisThread(transA: false, transB: false, m: o, n: columns, k: block.depth,
+                                                   a: weight + block.weightColumn, lda: g.rows, b: scratch.cols + block.columnRow * columns,
+                                                   ldb: columns, beta: index == 0 ? 0 : 1, c: scratch.product, ldc: columns)
+                        }
+                    }
+                    layout.scatterOutputs(scratch.product, outChannels: o, columns: columns, into: scratch.outputs + offset * p,
+                                          channelStride: part.count * p)
+                }
+                ChannelMajor.unpack(scratch.outputs, samples: part.count, channels: o, plane: p, into: y + part.lowerBound * o * p)
             }
         }
         return out
     }
 
-    /// The adjoint of `forward` in x: cols_n = Wᵀ·gy_n, summed back into images by col2im.
+    /// The adjoint of `forward` in x: cols = Wᵀ·gy per region, added back into the images.
     /// With W a transposed convolution's weight [C_in, C_out, kH, kW], this is that convolution.
     static func inputGradient(_ gy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, outChannels o: Int, batch: Int,
                               _ g: ConvGeometry) -> TensorStorage {
-        let (p, r) = (g.positions, g.rows)
+        let (p, plane) = (g.positions, g.height * g.width)
         let out = TensorStorage(uninitializedCount: batch * g.imageSize)
-        let x = out.pointer, chunk = chunkSamples(g)
-        forEachPart(partCount(batch: batch, flops: o * r * p * batch), batch: batch) { _, samples in
-            let cap = min(chunk, samples.count)
-            let cols = TensorStorage(uninitializedCount: r * cap * p)
-            let gathered = cap > 1 ? TensorStorage(uninitializedCount: o * cap * p) : nil
-            for start in stride(from: samples.lowerBound, to: samples.upperBound, by: cap) {
-                let n = min(cap, samples.upperBound - start), ld = n * p
-                let source = n == 1 ? UnsafePointer(gy + start * o * p) : gather(gy + start * o * p, into: gathered!.pointer,
-                                                                                  outer: o, inner: n, length: p)
-                BLAS.sgemmOnThisThread(transA: true, transB: false, m: r, n: ld, k: o, a: w, lda: r,
-                                       b: source, ldb: ld, c: cols.pointer, ldc: ld)
-                Im2Col.col2im(cols.pointer, batch: n, g, into: x + start * g.imageSize, channels: 0..<g.channels)
+        let permuted = permutedWeight(w, outChannels: o, g)
+        let (x, weight) = (out.pointer, UnsafePointer(permuted.pointer))
+        defer { withExtendedLifetime(permuted) {} }
+        forEachPart(partCount(batch: batch, flops: o * g.rows * p * batch), batch: batch) { _, part in
+            withPartScratch(g, outChannels: o, samples: part.count) { scratch, layouts in
+                ChannelMajor.pack(gy + part.lowerBound * o * p, samples: part.count, channels: o, plane: p, into: scratch.outputs)
+                scratch.images.update(repeating: 0, count: part.count * g.imageSize)
+                forEachChunk(layouts, samples: part.count) { layout, offset, count in
+                    guard layout.region.taps > 0 else { return }
+                    let columns = count * layout.region.positions
+                    layout.gatherOutputs(scratch.outputs + offset * p, channelStride: part.count * p, outChannels: o, columns: columns,
+                                         into: scratch.product)
+                    for block in RegionColumns.blocks(layout.region, g) {
+                        BLAS.sgemmOnThisThread(transA: true, transB: false, m: block.depth, n: columns, k: o,
+                                               a: weight + block.weightColumn, lda: g.rows, b: scratch.product, ldb: columns,
+                                               c: scratch.cols + block.columnRow * columns, ldc: columns)
+                    }
+                    layout.scatterAdd(scratch.cols, g, columns: columns, into: scratch.images + offset * plane,
+                                      channelStride: part.count * plane)
+                }
+                ChannelMajor.unpack(scratch.images, samples: part.count, channels: g.channels, plane: plane,
+                                    into: x + part.lowerBound * g.imageSize)
             }
         }
         return out
@@ -81,52 +141,37 @@ enum ConvKernels {
     /// output gradient gy [N, O, OH·OW] at input x.
     static func weightGradient(_ x: UnsafePointer<Float>, _ gy: UnsafePointer<Float>, outChannels o: Int, batch: Int,
                                _ g: ConvGeometry) -> TensorStorage {
-        let (p, r) = (g.positions, g.rows)
-        let out = TensorStorage(uninitializedCount: o * r)
-        let chunk = chunkSamples(g)
-        // One partial sum per part beyond the first (which writes the output), added in order.
+        let (p, r, plane) = (g.positions, g.rows, g.height * g.width)
+        // One [O, kH, kW, C] sum per part, added in part order, then permuted back.
         let parts = partCount(batch: batch, flops: o * r * p * batch)
-        let partials = (1..<parts).map { _ in TensorStorage(uninitializedCount: o * r) }
-        let targets = [out.pointer] + partials.map(\.pointer)
-        forEachPart(parts, batch: batch) { part, samples in
-            let cap = min(chunk, samples.count)
-            let cols = TensorStorage(uninitializedCount: r * cap * p)
-            let gathered = cap > 1 ? TensorStorage(uninitializedCount: o * cap * p) : nil
-            var first = true
-            for start in stride(from: samples.lowerBound, to: samples.upperBound, by: cap) {
-                let n = min(cap, samples.upperBound - start), ld = n * p
-                Im2Col.im2col(x + start * g.imageSize, batch: n, g, into: cols.pointer, channels: 0..<g.channels)
-                let source = n == 1 ? UnsafePointer(gy + start * o * p) : gather(gy + start * o * p, into: gathered!.pointer,
-                                                                                  outer: o, inner: n, length: p)
-                BLAS.sgemmOnThisThread(transA: false, transB: true, m: o, n: r, k: ld, a: source, lda: ld,
-                                       b: cols.pointer, ldb: ld, beta: first ? 0 : 1, c: targets[part], ldc: r)
-                first = false
+        let partials = (0..<parts).map { _ in TensorStorage(count: o * r, repeating: 0) }
+        let targets = partials.map(\.pointer)
+        defer { withExtendedLifetime(partials) {} }
+        forEachPart(parts, batch: batch) { index, part in
+            withPartScratch(g, outChannels: o, samples: part.count) { scratch, layouts in
+                ChannelMajor.pack(x + part.lowerBound * g.imageSize, samples: part.count, channels: g.channels, plane: plane,
+                                  into: scratch.images)
+                ChannelMajor.pack(gy + part.lowerBound * o * p, samples: part.count, channels: o, plane: p, into: scratch.outputs)
+                forEachChunk(layouts, samples: part.count) { layout, offset, count in
+                    guard layout.region.taps > 0 else { return }
+                    let columns = count * layout.region.positions
+                    layout.gather(scratch.images + offset * plane, channelStride: part.count * plane, g, columns: columns,
+                                  into: scratch.cols)
+                    layout.gatherOutputs(scratch.outputs + offset * p, channelStride: part.count * p, outChannels: o, columns: columns,
+                                         into: scratch.product)
+                    for block in RegionColumns.blocks(layout.region, g) {
+                        BLAS.sgemmOnThisThread(transA: false, transB: true, m: o, n: block.depth, k: columns,
+                                               a: scratch.product, lda: columns, b: scratch.cols + block.columnRow * columns,
+                                               ldb: columns, beta: 1, c: targets[index] + block.weightColumn, ldc: r)
+                    }
+                }
             }
         }
-        let total = out.pointer
-        for partial in partials {
+        let total = targets[0]
+        for partial in partials.dropFirst() {
             let add = UnsafePointer(partial.pointer)
             Parallel.forEachRange(o * r) { range in for i in range { total[i] += add[i] } }
         }
-        return out
-    }
-
-    /// [O, n, L] (a chunk's product) → [n, O, L] (NCHW).
-    @inline(__always)
-    static func reorder(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>,
-                        outer o: Int, inner n: Int, length p: Int) {
-        for s in 0..<n {
-            for c in 0..<o { (destination + (s * o + c) * p).update(from: source + (c * n + s) * p, count: p) }
-        }
-    }
-
-    /// [n, O, L] (NCHW samples) → [O, n, L] (a chunk's product layout); returns `destination`.
-    @inline(__always)
-    static func gather(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>,
-                       outer o: Int, inner n: Int, length p: Int) -> UnsafePointer<Float> {
-        for c in 0..<o {
-            for s in 0..<n { (destination + (c * n + s) * p).update(from: source + (s * o + c) * p, count: p) }
-        }
-        return UnsafePointer(destination)
+        return Layout.permute(total, shape: [o, g.kernelHeight * g.kernelWidth, g.channels], axes: [0, 2, 1])
     }
 }

@@ -34,10 +34,10 @@ public struct ConvGeometry: Equatable, Sendable {
 }
 
 /// im2col and col2im over raw storage. The column matrix of `batch` samples is laid out
-/// [C·kH·kW, batch·OH·OW]. The whole-batch forms back the `im2col`/`col2im` ops; the convolution
-/// kernels (`ConvKernels`) call the serial cores on a few samples at a time, into scratch that
-/// stays in cache. Every output element is written by one part in a fixed order: the results
-/// do not depend on the number of threads.
+/// [C·kH·kW, batch·OH·OW], padding included. They back the `im2col`/`col2im` ops; the
+/// convolution kernels (`ConvKernels`) build their column matrices region by region instead,
+/// without the padding. Every output element is written by one part in a fixed order: the
+/// results do not depend on the number of threads.
 ///
 /// Both cores work on one zero-padded copy of an image plane at a time: column row (ki, kj) of
 /// a sample is then the plane read at offset ki·Wp + kj through one table of OH·OW offsets
