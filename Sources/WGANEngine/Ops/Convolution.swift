@@ -61,7 +61,7 @@ extension Tensor {
                      "convTranspose2d: input \(shape) and weight \(weight.shape) do not fit ([N, C, H, W] and [C, O, kH, kW])")
         precondition(outputPadding.0 >= 0 && outputPadding.1 >= 0 && outputPadding.0 < stride.0 && outputPadding.1 < stride.1,
                      "convTranspose2d: output padding \(outputPadding) must be smaller than the stride \(stride)")
-        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        let (h, w) = (shape[2], shape[3])
         let (kh, kw) = (weight.shape[2], weight.shape[3])
         let outHeight = (h - 1) * stride.0 - 2 * padding.0 + kh + outputPadding.0
         let outWidth = (w - 1) * stride.1 - 2 * padding.1 + kw + outputPadding.1
