@@ -1,7 +1,7 @@
 import WGANEngine
 
 /// How a convolution's parameters start.
-public enum ConvInitialization: Sendable {
+public enum ConvInitialization: Equatable, Sendable {
     /// PyTorch's default (`_ConvNd.reset_parameters`): kaiming_uniform(a = √5), i.e. weights and
     /// bias uniform in ±1/√fan_in, where fan_in is the weight's dimension 1 times the kernel area
     /// (in·kH·kW for Conv2d, out·kH·kW for ConvTranspose2d, whose weight is [in, out, kH, kW]).
@@ -11,6 +11,9 @@ public enum ConvInitialization: Sendable {
     case heUniform
     /// tflib with `he_init=False` (Glorot & Bengio): standard deviation √(2/(fan_in + fan_out)), bias 0.
     case glorotUniform
+    /// tflib under `set_weights_stdev(σ)`, as the official 64×64 DCGAN pair sets it (σ = 0.02):
+    /// weights uniform with standard deviation σ whatever the fans, bias 0.
+    case uniform(standardDeviation: Float)
 
     /// tflib counts fans per output pixel: a stride-s convolution has fan_out = out·k²/s², a
     /// stride-s transposed convolution fan_in = in·k²/s².
@@ -27,6 +30,10 @@ public enum ConvInitialization: Sendable {
         case .heUniform, .glorotUniform:
             let gain: Float = self == .heUniform ? 4 : 2
             let bound = (3 * gain / (tflibFans.fanIn + tflibFans.fanOut)).squareRoot()
+            let w = Tensor.uniform(weightShape, low: -bound, high: bound, using: &rng)
+            return (w, bias ? Tensor.zeros([outChannels]) : nil)
+        case .uniform(let deviation):
+            let bound = Float(3).squareRoot() * deviation
             let w = Tensor.uniform(weightShape, low: -bound, high: bound, using: &rng)
             return (w, bias ? Tensor.zeros([outChannels]) : nil)
         }

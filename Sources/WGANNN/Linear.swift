@@ -6,7 +6,7 @@ public final class Linear: Module {
     public let bias: Tensor?
 
     /// How the parameters start.
-    public enum Initialization: Sendable {
+    public enum Initialization: Equatable, Sendable {
         /// PyTorch's default: W from kaiming_uniform(a = √5), which is uniform in ±1/√fan_in, and
         /// b uniform in ±1/√fan_in.
         case pytorch
@@ -16,6 +16,9 @@ public final class Linear: Module {
         /// The official code's layers before a ReLU (tflib `initialization='he'`): W uniform with
         /// standard deviation √(2/fan_in) (He et al.), b zero.
         case heUniform
+        /// tflib under `set_weights_stdev(σ)` (the official 64×64 DCGAN pair, σ = 0.02): W uniform
+        /// with standard deviation σ, b zero.
+        case uniform(standardDeviation: Float)
     }
 
     public init(_ inFeatures: Int, _ outFeatures: Int, bias hasBias: Bool = true, initialization: Initialization = .pytorch,
@@ -26,9 +29,13 @@ public final class Linear: Module {
             let bound = inFeatures > 0 ? 1 / Float(inFeatures).squareRoot() : 0
             w = Tensor.uniform([outFeatures, inFeatures], low: -bound, high: bound, using: &rng)
             b = hasBias ? Tensor.uniform([outFeatures], low: -bound, high: bound, using: &rng) : nil
-        case .glorotUniform, .heUniform:
+        case .glorotUniform, .heUniform, .uniform:
+            let variance: Float = switch initialization {
+            case .heUniform: 2 / Float(inFeatures)
+            case .uniform(let deviation): deviation * deviation
+            default: 2 / Float(inFeatures + outFeatures)
+            }
             // A uniform of standard deviation s spans ±s√3.
-            let variance = initialization == .heUniform ? 2 / Float(inFeatures) : 2 / Float(inFeatures + outFeatures)
             let bound = (3 * variance).squareRoot()
             w = Tensor.uniform([outFeatures, inFeatures], low: -bound, high: bound, using: &rng)
             b = hasBias ? Tensor.zeros([outFeatures]) : nil

@@ -40,6 +40,29 @@ final class ColourModelTests: XCTestCase {
         XCTAssertEqual(spec.sizes[1].parameters, critic.parameters.reduce(0) { $0 + $1.count })
     }
 
+    /// gan_64x64.py draws every weight of its DCGAN pair with standard deviation 0.02 (tflib's
+    /// `set_weights_stdev`), biases zero; gan_cifar.py keeps tflib's fan-based defaults.
+    func testDCGAN64WeightsHaveTheOfficialStandardDeviation() {
+        func rootMeanSquare(_ values: [Float]) -> Float { (values.map { $0 * $0 }.reduce(0, +) / Float(values.count)).squareRoot() }
+        var rng = RandomGenerator(seed: 3)
+        let spec = ModelSpec(architecture: .dcgan64, latentDimension: 16, width: 4, imageShape: [3, 64, 64])
+        let models: [Module] = [spec.makeGenerator(using: &rng), spec.makeCritic(using: &rng)]
+        let layers = models.flatMap(\.namedParameters).filter { !$0.name.hasPrefix("bn") && !$0.name.hasPrefix("ln") }
+        XCTAssertEqual(layers.count, 2 * (1 + 4) * 2, "linear and four (de)convolutions on each side, weight and bias")
+        for (name, tensor) in layers.map({ ($0.name, $0.tensor.scalars) }) {
+            if name.hasSuffix(".weight") {
+                XCTAssertEqual(rootMeanSquare(tensor), 0.02, accuracy: tensor.count > 1_000 ? 0.001 : 0.004, name)
+                XCTAssertLessThanOrEqual(tensor.map(abs).max()!, 0.02 * Float(3).squareRoot(), name)
+            } else {
+                XCTAssertEqual(tensor.map(abs).max(), 0, name)
+            }
+        }
+        let cifar = ModelSpec(architecture: .cifarDCGAN, latentDimension: 16, width: 4, imageShape: [3, 32, 32]).makeCritic(using: &rng)
+        let conv1 = cifar.namedParameters.first { $0.name == "conv1.weight" }!.tensor.scalars
+        // He-uniform with tflib's fans for 3 → 4 channels, 5×5, stride 2: √(4 / (75 + 25)) = 0.2.
+        XCTAssertEqual(rootMeanSquare(conv1), 0.2, accuracy: 0.03)
+    }
+
     func testColourModelsRefuseImagesOfAnotherShapeInOneLine() {
         let spec = ModelSpec(architecture: .cifarDCGAN, latentDimension: 128, width: 128, imageShape: [1, 28, 28])
         XCTAssertEqual(spec.problem, "cifar-dcgan makes 3×32×32 (or 1×32×32) images; the data's are 1×28×28 — pass --image-size 32 --channels 3 with an image folder")

@@ -5,9 +5,25 @@ import WGANNN
 /// Glorot-uniform linear layers, zero biases), or with PyTorch's default initialisation.
 public enum MNISTDCGANInitialization: Sendable {
     case official, pytorch
+    /// The official gan_64x64.py's DCGAN pair: tflib's `set_weights_stdev(0.02)`, every weight
+    /// uniform with standard deviation 0.02, biases zero.
+    case dcgan
 
-    var convolutions: ConvInitialization { self == .official ? .heUniform : .pytorch }
-    var linear: Linear.Initialization { self == .official ? .glorotUniform : .pytorch }
+    var convolutions: ConvInitialization {
+        switch self {
+        case .official: .heUniform
+        case .pytorch: .pytorch
+        case .dcgan: .uniform(standardDeviation: 0.02)
+        }
+    }
+
+    var linear: Linear.Initialization {
+        switch self {
+        case .official: .glorotUniform
+        case .pytorch: .pytorch
+        case .dcgan: .uniform(standardDeviation: 0.02)
+        }
+    }
 }
 
 /// The generator of the paper's MNIST model (the official gan_mnist.py in WGAN-GP mode), as

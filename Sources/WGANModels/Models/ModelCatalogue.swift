@@ -146,7 +146,8 @@ extension ModelSpec {
         case .mnistDCGAN: MNISTDCGANGenerator(width: width, latentDimension: latentDimension, using: &rng)
         case .toy: ToyGenerator(latentDimension: latentDimension, width: width, using: &rng)
         case .cifarDCGAN, .dcgan64:
-            ColourDCGANGenerator(depth: colourDepth, width: width, latentDimension: latentDimension, channels: imageShape[0], using: &rng)
+            ColourDCGANGenerator(depth: colourDepth, width: width, latentDimension: latentDimension, channels: imageShape[0],
+                                 initialization: colourInitialization, using: &rng)
         }
     }
 
@@ -156,7 +157,8 @@ extension ModelSpec {
         case .seed: SeedCritic(inputSize: imageShape.reduce(1, *), using: &rng)
         case .mnistDCGAN: MNISTDCGANCritic(width: width, using: &rng)
         case .toy: ToyCritic(width: width, using: &rng)
-        case .cifarDCGAN, .dcgan64: ColourDCGANCritic(depth: colourDepth, width: width, channels: imageShape[0], using: &rng)
+        case .cifarDCGAN, .dcgan64:
+            ColourDCGANCritic(depth: colourDepth, width: width, channels: imageShape[0], initialization: colourInitialization, using: &rng)
         }
     }
 
@@ -178,6 +180,10 @@ extension ModelSpec {
 
     /// The depth of the colour models (cifar-dcgan's, unless dcgan64).
     var colourDepth: ColourDCGANDepth { architecture == .dcgan64 ? .sixtyFour : .cifar }
+
+    /// The colour models' initialisation as in the official code: gan_cifar.py's tflib defaults,
+    /// gan_64x64.py's DCGAN pair with every weight of standard deviation 0.02.
+    var colourInitialization: MNISTDCGANInitialization { architecture == .dcgan64 ? .dcgan : .official }
 
     /// How the penalty's interpolates are formed: the seed's α·real + (1 − α)·fake, or the
     /// official code's real + α·(fake − real), for the paper's image models (gan_toy.py uses the first).
