@@ -173,16 +173,20 @@ enum ChannelMajor {
     /// [samples, channels, plane] at `source` → [channels, samples, plane] at `destination`.
     static func pack(_ source: UnsafePointer<Float>, samples: Int, channels: Int, plane: Int,
                      into destination: UnsafeMutablePointer<Float>) {
-        for s in 0..<samples {
-            for c in 0..<channels { (destination + (c * samples + s) * plane).update(from: source + (s * channels + c) * plane, count: plane) }
-        }
+        swapLeadingAxes(source, samples, channels, plane: plane, into: destination)
     }
 
     /// [channels, samples, plane] at `source` → [samples, channels, plane] at `destination`.
     static func unpack(_ source: UnsafePointer<Float>, samples: Int, channels: Int, plane: Int,
                        into destination: UnsafeMutablePointer<Float>) {
-        for s in 0..<samples {
-            for c in 0..<channels { (destination + (s * channels + c) * plane).update(from: source + (c * samples + s) * plane, count: plane) }
+        swapLeadingAxes(source, channels, samples, plane: plane, into: destination)
+    }
+
+    /// [a, b, plane] → [b, a, plane].
+    private static func swapLeadingAxes(_ source: UnsafePointer<Float>, _ a: Int, _ b: Int, plane: Int,
+                                        into destination: UnsafeMutablePointer<Float>) {
+        for i in 0..<a {
+            for j in 0..<b { (destination + (j * a + i) * plane).update(from: source + (i * b + j) * plane, count: plane) }
         }
     }
 }
