@@ -7,7 +7,8 @@
 /// padding. The weight is permuted to [O, kH, kW, C] once per call, which makes each region's
 /// taps one or a few contiguous column ranges of it. A region's samples go through in chunks of
 /// about `targetColumns` columns, built in scratch and consumed at once, so no whole-batch column
-/// matrix is ever written or kept alive for a backward pass.
+/// matrix is ever written or kept alive for a backward pass. Each part first copies its images
+/// (and outputs) channel-major (`ChannelMajor`), which the column copies read from.
 ///
 /// The batch is split into contiguous sample ranges, one per part; the part count depends only
 /// on the sizes and `Parallel.threads`, and each product is a single OpenBLAS call on its part's
