@@ -107,7 +107,7 @@ enum ConvKernels {
                     } else {
                         layout.gather(scratch.images + offset * plane, channelStride: part.count * plane, g, columns: columns,
                                       into: scratch.cols)
-                        for (index, block) in RegionColumns.blocks(layout.region, g).enumerated() {
+                        for (index, block) in layout.blocks.enumerated() {
                             BLAS.sgemmOnThisThread(transA: false, transB: false, m: o, n: columns, k: block.depth,
                                                    a: weight + block.weightColumn, lda: g.rows, b: scratch.cols + block.columnRow * columns,
                                                    ldb: columns, beta: index == 0 ? 0 : 1, c: scratch.product, ldc: columns)
@@ -140,7 +140,7 @@ enum ConvKernels {
                     let columns = count * layout.region.positions
                     layout.gatherOutputs(scratch.outputs + offset * p, channelStride: part.count * p, outChannels: o, columns: columns,
                                          into: scratch.product)
-                    for block in RegionColumns.blocks(layout.region, g) {
+                    for block in layout.blocks {
                         BLAS.sgemmOnThisThread(transA: true, transB: false, m: block.depth, n: columns, k: o,
                                                a: weight + block.weightColumn, lda: g.rows, b: scratch.product, ldb: columns,
                                                c: scratch.cols + block.columnRow * columns, ldc: columns)
@@ -177,7 +177,7 @@ enum ConvKernels {
                                   into: scratch.cols)
                     layout.gatherOutputs(scratch.outputs + offset * p, channelStride: part.count * p, outChannels: o, columns: columns,
                                          into: scratch.product)
-                    for block in RegionColumns.blocks(layout.region, g) {
+                    for block in layout.blocks {
                         BLAS.sgemmOnThisThread(transA: false, transB: true, m: o, n: block.depth, k: columns,
                                                a: scratch.product, lda: columns, b: scratch.cols + block.columnRow * columns,
                                                ldb: columns, beta: 1, c: targets[index] + block.weightColumn, ldc: r)

@@ -69,11 +69,14 @@ struct RegionColumns {
     let imageOffsets: [Int32]
     /// Column → offset of its output in a channel of channel-major outputs.
     let outputOffsets: [Int32]
+    /// The region's products (see `blocks`), worked out once rather than per chunk.
+    let blocks: [(weightColumn: Int, columnRow: Int, depth: Int)]
 
     /// The layout of `samples` samples of `region` over `g`.
     init(_ region: ConvRegion, samples: Int, _ g: ConvGeometry) {
         self.region = region
         count = samples * region.positions
+        blocks = Self.blocks(region, g)
         precondition(samples * max(g.height * g.width, g.positions) <= Int(Int32.max),
                      "convolution: a chunk of \(samples) samples is too large for 32-bit offsets")
         let (firstRow, firstColumn) = (region.kernelRows.lowerBound, region.kernelColumns.lowerBound)
@@ -101,7 +104,7 @@ struct RegionColumns {
     /// The products of one region, as (first column of the permuted weight [O, kH·kW·C], first
     /// row of the column matrix, depth): one per kernel row, or one in all when the region uses
     /// every kernel column (its rows are then one contiguous range of the weight's).
-    static func blocks(_ region: ConvRegion, _ g: ConvGeometry) -> [(weightColumn: Int, columnRow: Int, depth: Int)] {
+    private static func blocks(_ region: ConvRegion, _ g: ConvGeometry) -> [(weightColumn: Int, columnRow: Int, depth: Int)] {
         let c = g.channels, width = region.kernelColumns.count
         if width == g.kernelWidth {
             return [(region.kernelRows.lowerBound * g.kernelWidth * c, 0, region.taps * c)]
