@@ -66,7 +66,7 @@ let package = Package(
                                                  "WGANFiles"],
                 resources: [.copy("Resources/classifiers")]),
         // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
-        .target(name: "WGAN", dependencies: ["WGANModels", "WGANEval", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
+        .target(name: "WGAN", dependencies: ["WGANModels", "WGANEval", "WGANReport", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
                                              "WGANImage", "WGANFiles", "WGANPlot", "CMPIRuntime"]),
         // The HTML report of a run folder (or several), read from its files alone.
         .target(name: "WGANReport", dependencies: ["WGANPlot", "WGANImage", "WGANFiles"]),
@@ -75,6 +75,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // What several test targets share: small data for every model of the catalogue.
+        .target(name: "WGANTestSupport", dependencies: ["WGAN", "WGANModels", "WGANImage"], path: "Tests/Support"),
         .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine"]),
         .testTarget(name: "WGANNNTests", dependencies: ["WGANNN", "WGANOptim", "WGANEngine"]),
         .testTarget(name: "WGANFilesTests", dependencies: ["WGANFiles"]),
@@ -82,10 +84,11 @@ let package = Package(
         .testTarget(name: "WGANDataTests", dependencies: ["WGANData", "WGANImage"]),
         .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles"]),
         .testTarget(name: "WGANPlotTests", dependencies: ["WGANPlot", "WGANImage"]),
-        .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "CKernels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
+        .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "WGANTestSupport", "CKernels", "TensorFormats", "WGANEngine", "WGANNN", "WGANOptim",
                                                       "WGANData", "WGANImage"]),
         .testTarget(name: "WGANEvalTests", dependencies: ["WGANEval", "WGANEngine", "WGANData"]),
         .testTarget(name: "WGANReportTests", dependencies: ["WGANReport", "WGANImage"]),
-        .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage", "WGANData"]),
+        .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage", "WGANData", "WGANEngine", "WGANModels", "WGANNN",
+                                                     "WGANTestSupport"]),
     ]
 )

@@ -144,3 +144,10 @@ public final class LayerNorm: Module {
         return normalized * weight + bias
     }
 }
+
+extension Module {
+    /// The layers of this module that normalise with the statistics of their batch (every
+    /// `BatchNorm`, of any rank): those a data-parallel run synchronises across ranks, and those
+    /// that make a critic unfit for the per-sample penalty.
+    public var batchStatisticsLayers: [BatchNorm] { modules.compactMap { $0 as? BatchNorm } }
+}

@@ -16,16 +16,16 @@ struct BenchCommand: ParsableCommand {
             blas_core and peak_rss_mb (and ms_per_step, steps_per_s, gflop_per_step as the same figures).
             """)
 
-    @Option(help: "Model: seed, mnist-dcgan, cifar-dcgan, dcgan64 or toy.")
-    var model = ModelArchitecture.seed.rawValue
-    @Option(parsing: .unconditional, help: "Images (toy: points) per batch (default: the model's preset's: seed 64, mnist-dcgan 50, cifar-dcgan and dcgan64 64, toy 256).")
+    @Option(help: ArgumentHelp("Model: \(ModelCatalogue.builtIn.names).", valueName: "model"))
+    var model = ModelCatalogue.builtIn.defaultModel.name
+    @Option(parsing: .unconditional, help: "Images (toy: points) per batch (default: the model's preset's: \(perModel { preset, _ in "\(preset.batchSize)" }).")
     var batchSize: Int?
-    @Option(parsing: .unconditional, help: "Width of the models (default: cifar-dcgan 128, toy 512, others 64).")
+    @Option(parsing: .unconditional, help: "Width of the models (default: the model's own: \(perModel { _, model in "\(model.defaultWidth)" }).")
     var dim: Int?
     @Option(name: [.customLong("iterations"), .customLong("steps")], parsing: .unconditional,
-            help: "Timed iterations (default: seed and toy 200, the convolutional models 3).")
+            help: "Timed iterations (default: \(perModel { _, model in "\(model.benchmarkIterations.timed)" })).")
     var iterations: Int?
-    @Option(parsing: .unconditional, help: "Untimed iterations first (default: seed and toy 20, the convolutional models 1).")
+    @Option(parsing: .unconditional, help: "Untimed iterations first (default: \(perModel { _, model in "\(model.benchmarkIterations.warmup)" })).")
     var warmup: Int?
     @Option(parsing: .unconditional, help: "Threads for matrix products and parallel work (default: the machine's core count).")
     var threads = TrainingConfig.defaultThreads
@@ -34,25 +34,29 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            guard let architecture = ModelArchitecture.named(model) else {
-                throw TrainingError.invalidSetting("unknown --model '\(model)' (expected \(ModelArchitecture.names))")
+            guard let chosenModel = ModelCatalogue.builtIn.named(model) else {
+                throw TrainingError.invalidSetting(ModelCatalogue.builtIn.unknownModelMessage(model))
             }
-            let quick = architecture != .mnistDCGAN
             let chosen = [("--batch-size", batchSize ?? 2, 2), ("--iterations", iterations ?? 1, 1), ("--warmup", warmup ?? 0, 0),
                           ("--threads", threads, 1), ("--dim", dim ?? 1, 1)]
             for (flag, value, least) in chosen where value < least {
                 throw TrainingError.invalidSetting("\(flag) must be at least \(least), got \(value)")
             }
-            var benchmark = TrainingBenchmark()
-            benchmark.model = architecture
+            var benchmark = TrainingBenchmark(model: chosenModel)
             benchmark.batch = batchSize
             benchmark.width = dim
-            benchmark.iterations = iterations ?? (quick ? 200 : 3)
-            benchmark.warmup = warmup ?? (quick ? 20 : 1)
+            benchmark.iterations = iterations
+            benchmark.warmup = warmup
             benchmark.threads = threads
             let report = BenchmarkReport(try benchmark.run(), peakRSSMegabytes: ProcessMemory.peakResidentMegabytes())
             report.lines.forEach(printLine)
             if json { printLine(report.json) }
         }
     }
+}
+
+/// "seed 64, mnist-dcgan 50, …": a default of every built-in model, for the help.
+private func perModel(_ value: (ModelPreset, any GANModel) -> String) -> String {
+    ModelCatalogue.builtIn.models.map { model in "\(model.name) \(value(TrainingPreset.forModel(model).settings, model))" }
+        .joined(separator: ", ")
 }

@@ -36,8 +36,8 @@ struct EvaluateCommand: ParsableCommand {
     var seed: UInt64 = 0
     @Option(help: "BatchNorm statistics for --checkpoint: running (eval mode) or batch (train mode, batches of 500).")
     var batchNorm: String = GeneratorSampler.BatchNormMode.running.rawValue
-    @Option(parsing: .unconditional, help: "Threads.")
-    var threads: Int = 2
+    @Option(parsing: .unconditional, help: "Threads (default: the machine's core count).")
+    var threads = TrainingConfig.defaultThreads
     @Flag(help: "Print one JSON object (fid, fid_train_floor, inception_score, confident, classes, count, dataset).")
     var json = false
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WGAN
 import WGANReport
 
 struct ReportCommand: ParsableCommand {
@@ -36,12 +37,3 @@ struct ReportCommand: ParsableCommand {
     }
 }
 
-/// The report at the end of `wgan train`: a report that cannot be written is a warning, as the
-/// run itself succeeded.
-func writeReport(afterTraining run: URL) {
-    do {
-        printLine("report: \(try RunReport.write(run: run).url.path)")
-    } catch {
-        printError("wgan: warning: no report written: \(error)")
-    }
-}

@@ -58,7 +58,7 @@ struct SampleCommand: ParsableCommand {
             let images = try sampler.images(for: noise, batchNorm: mode)
             try GeneratorSampler.write(images, to: outURL)
             let count = noise.shape[0]
-            let noun = sampler.spec.architecture == .toy ? "point" : "image"
+            let noun = sampler.model.samples == .points ? "point" : "image"
             printLine("wrote \(count) \(noun)\(count == 1 ? "" : "s") to \(outURL.path)")
         }
     }

@@ -24,7 +24,7 @@ extension TrainCommand {
             if error is FailureOnAnotherRank { return }
             printError("wgan: \(rank == 0 ? "" : "rank \(rank): ")error: \(oneLineDescription(of: error))")
         }
-        let console = rank == 0 ? self.console
+        let console = rank == 0 ? TrainingSession.Console.standard
             : TrainingSession.Console(reporter: ProgressReporter(style: .plain, write: { _ in }, now: ProgressReporter.monotonicSeconds),
                                       info: { _ in }, now: ProgressReporter.monotonicSeconds)
         let trainer: Trainer
@@ -42,7 +42,7 @@ extension TrainCommand {
         let stopRequested = { communicator.any(InterruptSignal.isRequested) }
         do {
             if rank == 0 {
-                try train(trainer, stopRequested: stopRequested)
+                try train(trainer, console: console, stopRequested: stopRequested)
             } else if !trainer.isFinished {
                 if try trainer.train(stopRequested: stopRequested) == .interrupted { throw ExitCode(InterruptSignal.exitStatus) }
             }

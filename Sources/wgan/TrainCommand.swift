@@ -62,85 +62,29 @@ struct TrainCommand: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Training settings: see SETTINGS above.", valueName: "--setting value"))
     var settings: [String] = []
 
-    /// The training settings given, read against `TrainingSetting.all` (`--name value` or `--name=value`).
-    func options() throws(TrainingError) -> TrainingOptions {
-        var options = TrainingOptions()
-        var remaining = settings[...]
-        while let word = remaining.popFirst() {
-            guard word.hasPrefix("--"), word.count > 2 else { throw .invalidSetting("unexpected argument '\(word)'") }
-            let flag = word.dropFirst(2)
-            let (name, inline) = flag.firstIndex(of: "=").map { (String(flag[..<$0]), String(flag[flag.index(after: $0)...])) }
-                ?? (String(flag), nil)
-            guard let setting = TrainingSetting.named(name) else { throw .invalidSetting("unknown option '--\(name)'") }
-            // A switch given alone (the next word another flag, or none) is turned on.
-            let next = inline ?? (setting.isSwitch && remaining.first.map({ $0.hasPrefix("--") || Bool(argument: $0) == nil }) != false
-                                  ? "true" : remaining.popFirst())
-            guard let value = next else { throw .invalidSetting("missing value for '--\(name)'") }
-            var argument = value
-            // Absolute, so that the saved settings still find the data when resumed from elsewhere.
-            if name == "data-dir" { argument = URL(fileURLWithPath: value).standardizedFileURL.path }
-            try options.set(name, argument: argument)
-        }
-        return options
-    }
-
-    /// Progress on standard error, lines on standard output.
-    var console: TrainingSession.Console {
-        TrainingSession.Console(
-            reporter: ProgressReporter(style: isatty(STDERR_FILENO) != 0 ? .terminal : .plain,
-                                       write: writeToStandardError, now: ProgressReporter.monotonicSeconds,
-                                       columns: ProgressReporter.terminalColumns(of: STDERR_FILENO)),
-            info: printLine, now: ProgressReporter.monotonicSeconds)
-    }
+    /// The training settings given, read against `TrainingSetting.all`.
+    func options() throws(TrainingError) -> TrainingOptions { try TrainingOptions(arguments: settings) }
 
     func run() throws {
         if distributed || DistributedLaunch.isLaunchedByMPI() { return try runDistributed() }
         try reportingFailures {
-            let console = self.console
             let trainer: Trainer
             if let resume {
                 guard out == nil else { throw ValidationError("--out cannot be used with --resume: the run continues in \(resume)") }
-                trainer = try TrainingSession.resume(URL(fileURLWithPath: resume), options: try options(), console: console)
+                trainer = try TrainingSession.resume(URL(fileURLWithPath: resume), options: try options(), console: .standard)
             } else {
-                trainer = try TrainingSession.start(options: try options(), out: out.map { URL(fileURLWithPath: $0) }, console: console)
+                trainer = try TrainingSession.start(options: try options(), out: out.map { URL(fileURLWithPath: $0) }, console: .standard)
             }
-            do {
-                try train(trainer)
-            } catch {
-                console.reporter.finish()  // the error starts a line of its own, not the bar's
-                throw error
-            }
+            try train(trainer, console: .standard)
         }
     }
 
-    func train(_ trainer: Trainer, stopRequested: @escaping () -> Bool = { InterruptSignal.isRequested }) throws {
-        let folder = trainer.run.url.path
-        let length = trainer.config.iterations.map { "\($0) iterations" } ?? "\(trainer.config.epochs) epochs"
-        if trainer.isFinished {
-            let done = trainer.config.iterations == nil ? "\(trainer.progress.epoch) of \(length)" : "\(trainer.progress.step) of \(length)"
-            let flag = trainer.config.iterations == nil ? "--epochs" : "--iterations"
-            printLine("nothing to train: the run is at step \(trainer.progress.step) with \(done) done; pass a larger \(flag) "
-                      + "or --max-steps to continue")
-            return
-        }
-        let start = ProgressReporter.monotonicSeconds()
-        InterruptSignal.install()
-        let outcome = try trainer.train(stopRequested: stopRequested)
-        let seconds = String(format: "%.1f", ProgressReporter.monotonicSeconds() - start)
-        let memory = ProcessMemory.peakResidentMegabytes().map { String(format: ", peak RSS %.0f MB", $0) } ?? ""
-        let step = trainer.progress.step
-        writeReport(afterTraining: trainer.run.url)
-        switch outcome {
-        case .completed:
-            printLine("done: \(length), \(step) steps (\(seconds) s this session\(memory)); "
-                      + "checkpoints in \(trainer.run.checkpointsURL.path)")
-        case .reachedMaxSteps:
-            printLine("stopped at step \(step) (--max-steps; \(seconds) s this session\(memory)); "
-                      + "continue with: wgan train --resume \(folder) --max-steps N")
-        case .interrupted:
-            printError("wgan: interrupted (\(InterruptSignal.receivedName)) at step \(step); checkpoint written to "
-                       + "\(trainer.run.checkpointsURL.path); continue with: wgan train --resume \(folder)")
-            throw ExitCode(InterruptSignal.exitStatus)
-        }
+    /// `TrainingRun`'s training to the end; an interrupted run exits with its signal's status.
+    func train(_ trainer: Trainer, console: TrainingSession.Console,
+               stopRequested: @escaping () -> Bool = { InterruptSignal.isRequested }) throws {
+        guard try TrainingRun.run(trainer, console: console, stopRequested: stopRequested) == .interrupted else { return }
+        printError("wgan: interrupted (\(InterruptSignal.receivedName)) at step \(trainer.progress.step); checkpoint written to "
+                   + "\(trainer.run.checkpointsURL.path); continue with: wgan train --resume \(trainer.run.url.path)")
+        throw ExitCode(InterruptSignal.exitStatus)
     }
 }

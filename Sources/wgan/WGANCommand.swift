@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import WGAN
 
-/// `wgan`: trains the seed's WGAN-GP, samples from what it trained, and times its step.
+/// `wgan`: trains the models of `ModelCatalogue.builtIn` with the gradient penalty (or clipping),
+/// samples from and evaluates what it trained, reports on runs, and times the iteration.
 @main
 struct WGANCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wgan",
-        abstract: "Train the seed's WGAN-GP on MNIST-style images, sample from it, and time it.",
+        abstract: "Train Wasserstein GANs with gradient penalty (the seed's MLPs, the paper's models) on the CPU; sample, evaluate, report, time.",
         subcommands: [TrainCommand.self, SampleCommand.self, EvaluateCommand.self, ClassifierCommand.self, BenchCommand.self, Figure1Command.self,
                       ReportCommand.self])
 
@@ -34,22 +35,4 @@ func reportingFailures(_ body: () throws -> Void) throws {
 
 func printError(_ line: String) {
     writeToStandardError(line + "\n")
-}
-
-/// Unbuffered, as standard error is, so that progress shows at once. A failed write (standard
-/// error closed or on a full disk) is ignored: progress and messages are not worth a run.
-func writeToStandardError(_ text: String) {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-        let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-        if written < 0 && errno == EINTR { continue }
-        guard written > 0 else { return }
-        bytes = bytes.dropFirst(written)
-    }
-}
-
-/// A line on standard output, flushed at once so that it interleaves with standard error in order.
-func printLine(_ line: String) {
-    print(line)
-    fflush(nil)
 }

@@ -6,7 +6,7 @@ import XCTest
 final class ColourModelTests: XCTestCase {
     func testCIFARModelsMakeAndScore32x32ColourImages() {
         var rng = RandomGenerator(seed: 1)
-        let spec = ModelSpec(architecture: .cifarDCGAN, latentDimension: 8, width: 4, imageShape: [3, 32, 32])
+        let spec = ModelSpec(model: "cifar-dcgan", latentDimension: 8, width: 4, imageShape: [3, 32, 32])
         XCTAssertNil(spec.problem)
         let generator = spec.makeGenerator(using: &rng), critic = spec.makeCritic(using: &rng)
         let images = generator(Tensor.randn([2, 8], using: &rng))
@@ -28,7 +28,7 @@ final class ColourModelTests: XCTestCase {
 
     func testDCGAN64HasOneMoreLevelAndLayerNormInTheCritic() {
         var rng = RandomGenerator(seed: 2)
-        let spec = ModelSpec(architecture: .dcgan64, latentDimension: 8, width: 2, imageShape: [3, 64, 64])
+        let spec = ModelSpec(model: "dcgan64", latentDimension: 8, width: 2, imageShape: [3, 64, 64])
         let generator = spec.makeGenerator(using: &rng), critic = spec.makeCritic(using: &rng)
         let images = generator(Tensor.randn([2, 8], using: &rng))
         XCTAssertEqual(images.shape, [2, 3, 64, 64])
@@ -45,7 +45,7 @@ final class ColourModelTests: XCTestCase {
     func testDCGAN64WeightsHaveTheOfficialStandardDeviation() {
         func rootMeanSquare(_ values: [Float]) -> Float { (values.map { $0 * $0 }.reduce(0, +) / Float(values.count)).squareRoot() }
         var rng = RandomGenerator(seed: 3)
-        let spec = ModelSpec(architecture: .dcgan64, latentDimension: 16, width: 4, imageShape: [3, 64, 64])
+        let spec = ModelSpec(model: "dcgan64", latentDimension: 16, width: 4, imageShape: [3, 64, 64])
         let models: [Module] = [spec.makeGenerator(using: &rng), spec.makeCritic(using: &rng)]
         let layers = models.flatMap(\.namedParameters).filter { !$0.name.hasPrefix("bn") && !$0.name.hasPrefix("ln") }
         XCTAssertEqual(layers.count, 2 * (1 + 4) * 2, "linear and four (de)convolutions on each side, weight and bias")
@@ -57,17 +57,17 @@ final class ColourModelTests: XCTestCase {
                 XCTAssertEqual(tensor.map(abs).max(), 0, name)
             }
         }
-        let cifar = ModelSpec(architecture: .cifarDCGAN, latentDimension: 16, width: 4, imageShape: [3, 32, 32]).makeCritic(using: &rng)
+        let cifar = ModelSpec(model: "cifar-dcgan", latentDimension: 16, width: 4, imageShape: [3, 32, 32]).makeCritic(using: &rng)
         let conv1 = cifar.namedParameters.first { $0.name == "conv1.weight" }!.tensor.scalars
         // He-uniform with tflib's fans for 3 → 4 channels, 5×5, stride 2: √(4 / (75 + 25)) = 0.2.
         XCTAssertEqual(rootMeanSquare(conv1), 0.2, accuracy: 0.03)
     }
 
     func testColourModelsRefuseImagesOfAnotherShapeInOneLine() {
-        let spec = ModelSpec(architecture: .cifarDCGAN, latentDimension: 128, width: 128, imageShape: [1, 28, 28])
+        let spec = ModelSpec(model: "cifar-dcgan", latentDimension: 128, width: 128, imageShape: [1, 28, 28])
         XCTAssertEqual(spec.problem, "cifar-dcgan makes 3×32×32 (or 1×32×32) images; the data's are 1×28×28 — pass --image-size 32 --channels 3 with an image folder")
-        XCTAssertNil(ModelSpec(architecture: .cifarDCGAN, latentDimension: 128, width: 8, imageShape: [1, 32, 32]).problem)
-        XCTAssertNotNil(ModelSpec(architecture: .dcgan64, latentDimension: 128, width: 8, imageShape: [3, 32, 32]).problem)
+        XCTAssertNil(ModelSpec(model: "cifar-dcgan", latentDimension: 128, width: 8, imageShape: [1, 32, 32]).problem)
+        XCTAssertNotNil(ModelSpec(model: "dcgan64", latentDimension: 128, width: 8, imageShape: [3, 32, 32]).problem)
     }
 
     /// The critic's input gradient is differentiated again by the penalty: check it end to end.

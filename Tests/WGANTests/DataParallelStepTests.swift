@@ -19,7 +19,7 @@ final class DataParallelStepTests: XCTestCase {
         let alpha = Tensor.uniform([batch, 1], using: &rng)
         func models() throws -> TrainingModels {
             var initial = RandomGenerator(seed: 7)
-            return try TrainingModels(config: config, imageShape: [1, 28, 28], using: &initial)
+            return try TrainingModels(config: config, model: config.model(), imageShape: [1, 28, 28], using: &initial)
         }
         /// Two steps (so that the second starts from the first's shared update); returns the
         /// generator's parameters and the last losses.

@@ -27,7 +27,7 @@ final class ToyTrainingTests: XCTestCase {
         options.dataset = "swissroll"
         let config = try options.freshConfig()
         XCTAssertEqual(config.preset, "toy")
-        XCTAssertEqual(config.architecture, .toy)
+        XCTAssertEqual(config.model, "toy")
         XCTAssertEqual(config.width, 512)
         XCTAssertEqual(config.latentDimension, 2)
         XCTAssertEqual(config.batchSize, 256)

@@ -1,6 +1,9 @@
 import Foundation
 import TensorFormats
 import WGAN
+import WGANEngine
+import WGANModels
+import WGANNN
 import XCTest
 
 extension XCTestCase {
@@ -69,4 +72,14 @@ func tensorValues(_ url: URL) throws -> [String: [Double]] {
     }
     if file["epoch_totals.sums"] != nil { values["epoch_totals.sums"] = Array(try file.doubles("epoch_totals.sums").prefix(3)) }
     return values
+}
+
+extension ModelSpec {
+    /// The built-in model this spec names.
+    var builtInModel: any GANModel { ModelCatalogue.builtIn.named(model)! }
+    func makeGenerator(using rng: inout RandomGenerator) -> any ImageGenerator { builtInModel.makeGenerator(self, using: &rng) }
+    func makeCritic(using rng: inout RandomGenerator) -> Module { builtInModel.makeCritic(self, using: &rng) }
+    var interpolation: InterpolationForm { builtInModel.interpolation }
+    var problem: String? { builtInModel.problem(with: self) }
+    var sizes: [ModelSize] { builtInModel.sizes(self) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TensorFormats
 import WGANEngine
+import WGANModels
 
 /// Sets up one rank of a data-parallel run. Rank 0 starts or resumes the run exactly as a single
 /// process does (it alone reads and writes the run folder), then sends its whole state — the
@@ -15,10 +16,11 @@ public enum DistributedSession {
     /// - Throws: on rank 0 the error that stopped the run's setup; on another rank its own, or
     ///   `FailureOnAnotherRank` when another rank failed (and said why).
     public static func trainer(options: () throws -> TrainingOptions, out: URL?, resume: URL?, console: TrainingSession.Console,
-                               communicator: Communicator, synchronisedBatchNorm: Bool = true) throws -> Trainer {
+                               communicator: Communicator, synchronisedBatchNorm: Bool = true,
+                               catalogue: ModelCatalogue = .builtIn) throws -> Trainer {
         let trainer = communicator.rank == 0
-            ? try leader(options: options, out: out, resume: resume, console: console, communicator: communicator)
-            : try follower(console: console, communicator: communicator)
+            ? try leader(options: options, out: out, resume: resume, console: console, communicator: communicator, catalogue: catalogue)
+            : try follower(console: console, communicator: communicator, catalogue: catalogue)
         try checkAll(communicator) {
             guard communicator.rank == 0 else { return }
             try DataParallel.check(trainer.config, size: communicator.size)
@@ -32,15 +34,15 @@ public enum DistributedSession {
 
     /// Rank 0: the single-process setup, then its state to every rank (a length of −1: it failed).
     private static func leader(options: () throws -> TrainingOptions, out: URL?, resume: URL?, console: TrainingSession.Console,
-                               communicator: Communicator) throws -> Trainer {
+                               communicator: Communicator, catalogue: ModelCatalogue) throws -> Trainer {
         let trainer: Trainer
         var state = Data()
         do {
             let options = try options()
             // Before the run folder is made.
-            if resume == nil { try DataParallel.check(options.freshConfig(), size: communicator.size) }
-            trainer = try resume.map { try TrainingSession.resume($0, options: options, console: console) }
-                ?? TrainingSession.start(options: options, out: out, console: console)
+            if resume == nil { try DataParallel.check(options.freshConfig(in: catalogue), size: communicator.size) }
+            trainer = try resume.map { try TrainingSession.resume($0, options: options, console: console, catalogue: catalogue) }
+                ?? TrainingSession.start(options: options, out: out, console: console, catalogue: catalogue)
             state = try TrainingStateFile.contents(config: trainer.config, models: trainer.models, progress: trainer.progress,
                                                    fixedNoise: trainer.fixedNoise, pixelChecksum: trainer.data.pixelChecksum).encoded()
         } catch {
@@ -54,7 +56,7 @@ public enum DistributedSession {
     }
 
     /// Any other rank: rank 0's state, on the same data (which each host must hold).
-    private static func follower(console: TrainingSession.Console, communicator: Communicator) throws -> Trainer {
+    private static func follower(console: TrainingSession.Console, communicator: Communicator, catalogue: ModelCatalogue) throws -> Trainer {
         let length = broadcastLength(0, communicator)
         guard length >= 0 else { throw FailureOnAnotherRank() }
         var state = Data(count: length)
@@ -65,14 +67,12 @@ public enum DistributedSession {
             let file: SafeTensors
             do { file = try SafeTensors(data: state) } catch { throw TrainingError.checkpoint(path: path, problem: "\(error)") }
             let config = try TrainingStateFile.config(in: file, path: path)
-            let data = try TrainingData.load(config)
+            let model = try config.model(in: catalogue)
+            let data = try TrainingData.load(config, model: model)
             _ = try TrainingSession.prepareBLAS(threads: config.threads)
-            var shapeOnly = RandomGenerator(seed: config.seed)
-            let models = try TrainingModels(config: config, imageShape: data.imageShape, using: &shapeOnly)
-            let saved = try TrainingStateFile.restore(models, from: file, path: path)
-            if let trainedOn = saved.pixelChecksum, trainedOn != data.pixelChecksum {
-                throw DistributedError("the images in \(data.directory.path) differ from rank 0's (their SHA-256 differs); "
-                                       + "every host needs the same data")
+            let (models, saved) = try TrainingSession.restore(file, path: path, config: config, model: model, data: data) { data in
+                DistributedError("the images in \(data.directory.path) differ from rank 0's (their SHA-256 differs); "
+                                 + "every host needs the same data")
             }
             // Never written: rank 0 alone keeps the run folder and its log.
             trainer = Trainer(config: config, data: data, run: RunDirectory(url: URL(fileURLWithPath: "/dev/null")), models: models,

@@ -18,7 +18,7 @@ public final class DataParallel {
         reduction = BucketedAllReduce(communicator: communicator)
         models.step.gradientReduction = reduction
         for module in [models.generator as Module, models.critic] where synchronisedBatchNorm {
-            for batchNorm in module.modules.compactMap({ $0 as? BatchNorm1d }) { batchNorm.communicator = communicator }
+            for layer in module.batchStatisticsLayers { layer.communicator = communicator }
         }
     }
 
@@ -65,9 +65,4 @@ extension Trainer {
 
     /// The rows of a global batch of `count` rows this process trains on.
     func localRows(ofBatch count: Int) -> Range<Int> { dataParallel?.shard(ofBatch: count) ?? 0..<count }
-}
-
-extension Tensor {
-    /// The rows `rows` of this tensor, itself when they are all of them.
-    func keeping(rows: Range<Int>) -> Tensor { rows == 0..<shape[0] ? self : self.rows(rows) }
 }

@@ -16,7 +16,7 @@ extension GeneratorSampler {
         for start in stride(from: 0, to: count, by: batchSize) {
             parts.append(try images(for: z.rows(start..<min(count, start + batchSize)), batchNorm: batchNorm))
         }
-        return Self.unitRange(Tensor.concatenate(parts), from: spec.architecture.pixelValues)
+        return Self.unitRange(Tensor.concatenate(parts), from: model.pixelValues)
     }
 
     /// `images` moved from `values` to [0, 1].

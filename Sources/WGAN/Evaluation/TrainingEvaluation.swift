@@ -67,7 +67,7 @@ final class TrainingEvaluation {
         for start in stride(from: 0, to: config.evalCount, by: 500) {
             parts.append(withoutGrad { generator(z.rows(start..<min(config.evalCount, start + 500))) })
         }
-        let images = GeneratorSampler.unitRange(Tensor.concatenate(parts), from: config.architecture.pixelValues)
+        let images = GeneratorSampler.unitRange(Tensor.concatenate(parts), from: models.model.pixelValues)
         let report = try evaluator.evaluate(images)
         return Entry(step: step, epoch: config.iterations == nil ? trainer.progress.epoch : nil, fid: report.fid,
                      inceptionScore: report.scores.inceptionScore, confident: report.scores.confident, classes: report.scores.classes,
@@ -78,7 +78,7 @@ final class TrainingEvaluation {
     /// generator in eval mode; the penalty's λ·GP included for `--loss gp`.
     private func devCriticLoss(_ models: TrainingModels, test: ImageDataset, random: inout RandomGenerator) throws -> Double {
         let penalty = config.trainingLoss == .gradientPenalty ? GradientPenalty(norm: config.penalty) : nil
-        let range: PixelRange = config.architecture.pixelValues == .unit ? .unit : .symmetric
+        let range: PixelRange = models.model.pixelValues == .unit ? .unit : .symmetric
         var total = 0.0
         for start in stride(from: 0, to: test.count, by: config.batchSize) {
             let indices = Array(start..<min(test.count, start + config.batchSize))
@@ -90,7 +90,7 @@ final class TrainingEvaluation {
             let fake = withoutGrad { models.generator(z) }
             var loss = withoutGrad { Double(models.critic(fake).mean().item - models.critic(real).mean().item) }
             if let penalty {
-                let interpolates = GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha, form: models.spec.interpolation)
+                let interpolates = GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha, form: models.model.interpolation)
                 loss += config.lambda * Double(penalty(critic: models.critic.callAsFunction, interpolates: interpolates).penalty.item)
             }
             total += loss * Double(indices.count)

@@ -104,32 +104,54 @@ public struct Figure1Experiment {
         }
     }
 
-    /// Trains `critic` against the fixed generator; returns the last batch's real and fake points.
+    /// Trains `critic` against the fixed generator, one critic step per iteration of Algorithm 1;
+    /// returns the last batch's real and fake points.
     private func train(_ critic: ToyCritic, on dataset: ToyDataset, constraint: Constraint, steps: Int,
                        using rng: inout RandomGenerator) -> (real: Tensor, fake: Tensor) {
-        let generator = FixedNoiseGenerator(), n = settings.batchSize
+        let generator = FixedNoiseGenerator()
+        let noGenerator = SGD(parameters: [], learningRate: 0)
         let step: AdversarialStep
         switch constraint {
         case .clipping(let c):
             // The original WGAN's optimizer and rate.
-            step = WGANClippingStep(generator: generator, critic: critic, generatorOptimizer: SGD(parameters: [], learningRate: 0),
-                                    criticOptimizer: RMSprop(parameters: critic.parameters, learningRate: 5e-5), clip: Float(c))
+            step = WGANClippingStep(generator: generator, critic: critic, generatorOptimizer: noGenerator,
+                                    criticOptimizer: TrainingLoss.clipping.optimizer(parameters: critic.parameters, learningRate: 5e-5,
+                                                                                     betas: (0, 0)),
+                                    clip: Float(c))
         case .penalty(let lambda):
             do {
-                step = try WGANGPStep(generator: generator, critic: critic, generatorOptimizer: SGD(parameters: [], learningRate: 0),
-                                      criticOptimizer: Adam(parameters: critic.parameters, learningRate: 1e-4, betas: (0.5, 0.9)),
+                step = try WGANGPStep(generator: generator, critic: critic, generatorOptimizer: noGenerator,
+                                      criticOptimizer: TrainingLoss.gradientPenalty.optimizer(parameters: critic.parameters,
+                                                                                              learningRate: 1e-4, betas: (0.5, 0.9)),
                                       lambda: Float(lambda))
             } catch {
                 preconditionFailure("the toy critic has no BatchNorm: \(error)")
             }
         }
-        var real = Tensor.zeros([n, 2]), fake = real
-        for _ in 0..<steps {
-            real = Tensor(dataset.sample(n, using: &rng), shape: [n, 2])
-            fake = withoutGrad { real + Tensor.randn([n, 2], using: &rng) }
-            step.criticStep(real: real, z: fake, alpha: Tensor.uniform([n, 1], using: &rng))
+        let iteration = TrainingIteration(step: step, criticSteps: 1, latentDimension: 2, fixedGenerator: true)
+        var source = ToyBatches(dataset: dataset, size: settings.batchSize, noise: rng)
+        var fake = Tensor.zeros([settings.batchSize, 2])
+        for _ in 0..<steps { fake = iteration.run(&source)?.critic.fake ?? fake }
+        rng = source.noise
+        return (source.lastReal ?? Tensor.zeros([settings.batchSize, 2]), fake)
+    }
+
+    /// Batches of `dataset`'s points, drawn from the stream the noise comes from.
+    private struct ToyBatches: IterationSource {
+        let dataset: ToyDataset
+        let size: Int
+        var noise: RandomGenerator
+        private(set) var lastReal: Tensor?
+
+        init(dataset: ToyDataset, size: Int, noise: RandomGenerator) {
+            (self.dataset, self.size, self.noise) = (dataset, size, noise)
         }
-        return (real, fake)
+
+        mutating func nextRealBatch() -> RealBatch? {
+            let real = Tensor(dataset.sample(size, using: &noise), shape: [size, 2])
+            lastReal = real
+            return RealBatch(real)
+        }
     }
 
     /// ‖∂L/∂h_l‖ over the batch for each hidden activation h_l, where L = mean D(fake) − mean D(real).

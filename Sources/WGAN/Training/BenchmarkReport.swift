@@ -32,7 +32,7 @@ public struct BenchmarkReport: Codable, Equatable {
     }
 
     public init(_ result: TrainingBenchmark.Result, peakRSSMegabytes: Double?) {
-        model = result.model.rawValue
+        model = result.model
         criticSteps = result.criticSteps
         iterationsPerSecond = result.iterationsPerSecond
         msPerIteration = result.msPerIteration

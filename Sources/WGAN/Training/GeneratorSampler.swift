@@ -15,14 +15,16 @@ public struct GeneratorSampler {
     }
 
     public let generator: any ImageGenerator
-    /// The model the generator was built as.
+    /// The model the generator was built as, and its shapes.
+    public let model: any GANModel
     public let spec: ModelSpec
     public let checkpoint: URL
 
     /// Loads the generator from `path`: a `generator.safetensors` file, a run folder, or a
     /// `checkpoints` folder. The model is rebuilt from the file's metadata (its `ModelSpec`);
     /// a file written before checkpoints named their model is read as the seed's generator.
-    public init(checkpoint path: URL) throws(TrainingError) {
+    /// The model is looked up in `catalogue`.
+    public init(checkpoint path: URL, catalogue: ModelCatalogue = .builtIn) throws(TrainingError) {
         checkpoint = try Self.locate(path)
         let file = try ModelStateFile.read(checkpoint)
         if let named = try ModelStateFile.spec(in: file, role: .generator, path: checkpoint.path) {
@@ -30,9 +32,13 @@ public struct GeneratorSampler {
         } else {
             spec = try Self.seedSpec(of: file, path: checkpoint.path)
         }
-        if let problem = spec.problem { throw .checkpoint(path: checkpoint.path, problem: problem) }
+        guard let model = catalogue.named(spec.model) else {
+            throw .checkpoint(path: checkpoint.path, problem: "its model '\(spec.model)' is not one of \(catalogue.names)")
+        }
+        self.model = model
+        if let problem = model.problem(with: spec) { throw .checkpoint(path: checkpoint.path, problem: problem) }
         var shapeOnly = RandomGenerator(seed: 0)
-        generator = spec.makeGenerator(using: &shapeOnly)
+        generator = model.makeGenerator(spec, using: &shapeOnly)
         try ModelStateFile.load(generator, from: file, path: checkpoint.path)
         // Such weights give images of NaN, which a PNG would show as black and an .npy pass on.
         if let entry = TrainingModels.firstNonFiniteEntry(of: generator) {
@@ -53,7 +59,7 @@ public struct GeneratorSampler {
         guard side * side == pixels, first.shape[1] >= 1 else {
             throw .checkpoint(path: path, problem: "linear5.weight's \(pixels) outputs are not a square image")
         }
-        return ModelSpec(architecture: .seed, latentDimension: first.shape[1], width: 64, imageShape: [1, side, side])
+        return ModelSpec(model: SeedModel().name, latentDimension: first.shape[1], width: 64, imageShape: [1, side, side])
     }
 
     public var latentDimension: Int { generator.latentDimension }
@@ -61,7 +67,7 @@ public struct GeneratorSampler {
     /// Throws unless sampling `count` images fits in the machine's memory.
     public func checkMemory(count: Int) throws(TrainingError) {
         let pixels = generator.imageShape.reduce(1, *)
-        try MemoryBudget.require(floats: spec.sizes[0].samplingFloats(count: count, pixels: pixels), for: "sampling \(count) images",
+        try MemoryBudget.require(floats: model.sizes(spec)[0].samplingFloats(count: count, pixels: pixels), for: "sampling \(count) images",
                                  remedy: "use a smaller --count")
     }
 

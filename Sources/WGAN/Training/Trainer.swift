@@ -26,9 +26,9 @@ public enum TrainingOutcome: Equatable, Sendable {
     case interrupted
 }
 
-/// The training loop of the seed's WGAN-GP: per batch one critic step with the gradient penalty,
-/// then one generator step on the same latent batch (with `--n-critic N` > 1, N critic steps each
-/// on its own batch, latent batch and interpolation weights, then a generator step on a fresh
+/// The training loop: epochs (or `--iterations`) of Algorithm 1's iterations (`TrainingIteration`:
+/// with the seed's one critic step, a generator step on the critic's latent batch; with
+/// `--n-critic N` > 1, N critic steps, each on its own batch, then a generator step on a fresh
 /// latent batch; an epoch's last cycle may have fewer critic steps).
 ///
 /// After each epoch it prints the seed's summary line, logs the means, writes the sample grids
@@ -148,52 +148,46 @@ public final class Trainer {
         }
     }
 
-    /// Critic steps on up to `--n-critic` batches, then one generator step.
+    /// One iteration of Algorithm 1 (`TrainingIteration`) on the epoch's next batches: up to
+    /// `--n-critic` critic steps, then one generator step.
     private func trainCycle(_ batches: EpochBatches) throws(TrainingError) -> CycleResult {
-        var critic: CriticStepResult?
-        var criticZ: Tensor?
-        var criticSteps = 0
-        var (batchCount, rows) = (0, 0..<0)
-        repeat {
-            let (real, count) = realBatch(batches, at: progress.batchPosition)
-            (batchCount, rows) = (count, localRows(ofBatch: count))
-            // A fixed generator returns its input: real points plus N(0, 1) noise (one process only).
-            // Every rank draws the whole batch's z and α, as one process would, and keeps its rows.
-            let z = config.fixedGenerator ? withoutGrad { real + Tensor.randn(real.shape, using: &progress.noiseRandom) }
-                : Tensor.randn([count, config.latentDimension], using: &progress.noiseRandom).keeping(rows: rows)
-            let alpha = Tensor.uniform([count, 1], using: &progress.noiseRandom).keeping(rows: rows)
-            let result = models.step.criticStep(real: real, z: z, alpha: alpha)
-            try requireFinite(result.loss, "D_loss")
-            diagnostics?.record(result)
-            progress.totals.criticLoss += Double(result.loss)
-            progress.totals.penalty += Double(result.penalty)
+        let iteration = TrainingIteration(step: models.step, criticSteps: config.criticSteps,
+                                          latentDimension: config.latentDimension, fixedGenerator: config.fixedGenerator)
+        var source = EpochSource(trainer: self, batches: batches)
+        // The seed's grid shows G(z) of the epoch's last generator step.
+        let endsEpoch = batches.count - progress.batchPosition <= config.criticSteps
+        let result = try iteration.run(&source, keepingGeneratedImages: endsEpoch) { (critic) throws(TrainingError) in
+            try requireFinite(critic.loss, "D_loss")
+            diagnostics?.record(critic)
+            progress.totals.criticLoss += Double(critic.loss)
+            progress.totals.penalty += Double(critic.penalty)
             progress.totals.criticSteps += 1
-            progress.batchPosition += 1
-            criticSteps += 1
-            (critic, criticZ) = (result, z)
-        } while criticSteps < config.criticSteps && progress.batchPosition < batches.count
-        guard let critic, let criticZ else { preconditionFailure("a cycle runs at least one critic step") }
-
-        // One critic step per generator step is the seed's: the generator reuses the critic's z.
-        let z = config.criticSteps == 1 ? criticZ
-            : Tensor.randn([batchCount, config.latentDimension], using: &progress.noiseRandom).keeping(rows: rows)
-        var epochImages: Tensor?
-        if progress.batchPosition == batches.count {
-            // The seed's grid shows G(z) of the generator step. With the same z, the critic step's
-            // fakes are exactly those; otherwise run G once more, keeping its running statistics.
-            epochImages = config.criticSteps == 1 ? critic.fake
-                : models.generator.preservingBuffers { withoutGrad { models.generator(z) } }
         }
-        // A fixed generator has nothing to train; its loss is scored on the critic step's fakes.
-        let generatorLoss = config.fixedGenerator ? withoutGrad { -critic.criticFake.mean().item } : models.step.generatorStep(z: z)
-        try requireFinite(generatorLoss, "G_loss")
+        guard let result else { preconditionFailure("a cycle starts only where the epoch has a batch left") }
+        try requireFinite(result.generatorLoss, "G_loss")
         progress.step += 1
-        progress.totals.generatorLoss += Double(generatorLoss)
+        progress.totals.generatorLoss += Double(result.generatorLoss)
         progress.totals.generatorSteps += 1
-        return CycleResult(criticLoss: critic.loss, generatorLoss: generatorLoss, penalty: critic.penalty,
-                           epochImages: epochImages, lastFake: critic.fake)
+        return CycleResult(criticLoss: result.critic.loss, generatorLoss: result.generatorLoss, penalty: result.critic.penalty,
+                           epochImages: result.generatedImages, lastFake: result.critic.fake)
     }
 
+    /// The trainer's batches and noise stream, as `TrainingIteration` draws them.
+    private struct EpochSource: IterationSource {
+        let trainer: Trainer
+        let batches: EpochBatches
+
+        var noise: RandomGenerator {
+            get { trainer.progress.noiseRandom }
+            nonmutating set { trainer.progress.noiseRandom = newValue }
+        }
+
+        func nextRealBatch() -> RealBatch? {
+            guard trainer.progress.batchPosition < batches.count else { return nil }
+            defer { trainer.progress.batchPosition += 1 }
+            return trainer.realBatch(batches, at: trainer.progress.batchPosition)
+        }
+    }
     /// Logs `--eval-every`'s metrics when they are due after this step or epoch.
     private func evaluateIfDue(epochEnded: Bool) throws(TrainingError) {
         // Only the writing rank of a data-parallel run evaluates: the work changes no shared state.
@@ -203,18 +197,19 @@ public final class Trainer {
 
     /// This process's rows of the batch at `position` (all of them for one process; a rank of a
     /// data-parallel run gathers only its own images, but draws a toy batch whole, as one process
-    /// would, to keep its random stream), and the whole batch's row count.
-    private func realBatch(_ batches: EpochBatches, at position: Int) -> (real: Tensor, count: Int) {
+    /// would, to keep its random stream).
+    private func realBatch(_ batches: EpochBatches, at position: Int) -> RealBatch {
         switch batches {
         case .images(let batches):
             let indices = batches[position]
             let rows = localRows(ofBatch: indices.count)
-            return (realImages(indices.dropFirst(rows.lowerBound).prefix(rows.count)), indices.count)
+            return RealBatch(samples: realImages(indices.dropFirst(rows.lowerBound).prefix(rows.count)), count: indices.count, rows: rows)
         case .points(let count):
             guard let points = data.points else { preconditionFailure("point batches come from a toy run's data") }
             // Only the 25-Gaussian set reads the index, modulo its batches: wrapping is harmless.
             let batch = points.batch(index: progress.epoch &* count &+ position, size: config.batchSize, using: &progress.dataRandom)
-            return (batch.keeping(rows: localRows(ofBatch: batch.shape[0])), batch.shape[0])
+            let rows = localRows(ofBatch: batch.shape[0])
+            return RealBatch(samples: batch.keeping(rows: rows), count: batch.shape[0], rows: rows)
         }
     }
 
@@ -223,7 +218,7 @@ public final class Trainer {
         let dataset = data.dataset
         let storage = TensorStorage(uninitializedCount: indices.count * dataset.pixelsPerImage)
         do {
-            try dataset.gather(indices, into: storage.buffer, range: config.architecture.pixelValues == .unit ? .unit : .symmetric)
+            try dataset.gather(indices, into: storage.buffer, range: models.model.pixelValues == .unit ? .unit : .symmetric)
         } catch {
             // The batches come from a checked permutation into a buffer of the batch's size.
             preconditionFailure("gathering a batch failed: \(error)")

@@ -1,14 +1,18 @@
 import Foundation
 import WGANData
+import WGANEngine
 import WGANModels
+import WGANOptim
 
 /// Every setting of a training run: what `config.json` records and what a checkpoint carries, so
 /// that `--resume` continues with exactly the settings the run started with.
 ///
-/// The defaults are the seed script's (`TrainingPreset.seed`). Each field is declared as a
-/// setting in `TrainingSetting.all`, which gives its flag, its JSON key and its help.
+/// The defaults are the seed script's (the `seed` preset: the seed's MLPs on the vendored MNIST).
+/// Each field is declared as a setting in `TrainingSetting.all`, which gives its flag, its JSON
+/// key and its help; the model is any `GANModel` of the run's catalogue.
 public struct TrainingConfig: Codable, Equatable, Sendable {
-    /// `mnist` or `fashion-mnist`; the data is read from `dataDirectory` when that is set.
+    /// `mnist`, `fashion-mnist`, `cifar10`, `images` (a folder of pictures) or a toy set
+    /// (`8gaussians`, `25gaussians`, `swissroll`); read from `dataDirectory` when that is set.
     public var dataset = DatasetName.mnist.rawValue
     public var dataDirectory: String?
     /// Train on the first `imageLimit` images only (quick runs and tests).
@@ -24,15 +28,15 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var penaltyNorm = PenaltyNorm.sample.rawValue
     /// Critic steps per generator step (the paper's n_critic).
     public var criticSteps = 1
-    public var preset = TrainingPreset.seed.rawValue
+    public var preset = ModelCatalogue.builtIn.presets[0].preset.name
     /// Stop after this many generator steps in all (counted from the run's start).
     public var maxSteps: Int?
     public var seed: UInt64 = 0
     public var threads = TrainingConfig.defaultThreads
     /// Also log the losses every this many generator steps.
     public var logEvery: Int?
-    /// The model pair (`ModelArchitecture`'s name).
-    public var model = ModelArchitecture.seed.rawValue
+    /// The model pair (a `GANModel`'s name in the run's catalogue).
+    public var model = ModelCatalogue.builtIn.defaultModel.name
     /// The convolutional models' base width (the official code's DIM).
     public var width = 64
     /// Train for this many generator iterations (the paper's unit) instead of `epochs`.
@@ -73,12 +77,17 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// The critic's loss, once `validate()` has accepted the name.
     public var trainingLoss: TrainingLoss { TrainingLoss(rawValue: loss) ?? .gradientPenalty }
 
-    /// The model pair, once `validate()` has accepted the name.
-    public var architecture: ModelArchitecture { ModelArchitecture.named(model) ?? .seed }
+    /// The model pair in `catalogue`.
+    ///
+    /// - Throws: `TrainingError.invalidSetting` for a name the catalogue does not list.
+    public func model(in catalogue: ModelCatalogue = .builtIn) throws(TrainingError) -> any GANModel {
+        guard let found = catalogue.named(model) else { throw .invalidSetting(catalogue.unknownModelMessage(model)) }
+        return found
+    }
 
     /// The models' shapes for images of `imageShape`.
     public func modelSpec(imageShape: [Int]) -> ModelSpec {
-        ModelSpec(architecture: architecture, latentDimension: latentDimension, width: width, imageShape: imageShape)
+        ModelSpec(model: model, latentDimension: latentDimension, width: width, imageShape: imageShape)
     }
 
     /// Whether generator step `step` ends the run's length (`iterations`; `epochs` end elsewhere).
@@ -87,8 +96,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// The penalty variant, once `validate()` has accepted the name.
     public var penalty: PenaltyNorm { PenaltyNorm(rawValue: penaltyNorm) ?? .sample }
 
-    /// Throws `TrainingError.invalidSetting` naming the first setting that cannot work.
-    public func validate() throws(TrainingError) {
+    /// Throws `TrainingError.invalidSetting` naming the first setting that cannot work, the
+    /// model and preset looked up in `catalogue`.
+    public func validate(in catalogue: ModelCatalogue = .builtIn) throws(TrainingError) {
         func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(TrainingError) {
             if !condition { throw .invalidSetting(message()) }
         }
@@ -101,8 +111,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         } else {
             try require(!fixedGenerator, "--fixed-generator is for the toy datasets (\(ToyDataset.names))")
         }
-        _ = try TrainingPreset.named(preset)
-        try require(ModelArchitecture.named(model) != nil, "unknown --model '\(model)' (expected \(ModelArchitecture.names))")
+        _ = try TrainingPreset.named(preset, in: catalogue)
+        _ = try model(in: catalogue)
         try require(width >= 1, "--dim must be at least 1, got \(width)")
         try require(TrainingLoss(rawValue: loss) != nil, "unknown --loss '\(loss)' (expected gp or clip)")
         try require(clip > 0 && clip.isFinite, "--clip must be a positive number, got \(clip)")
@@ -151,91 +161,55 @@ public enum TrainingLoss: String, CaseIterable, Sendable {
     case gradientPenalty = "gp"
     /// The original WGAN: weight clipping, with RMSprop.
     case clipping = "clip"
+
+    /// The optimiser this loss trains with: Adam with `betas` for the penalty, RMSprop (which
+    /// has no betas) for clipping, as the papers do.
+    public func optimizer(parameters: [Tensor], learningRate: Float, betas: (Float, Float)) -> Optimizer {
+        switch self {
+        case .gradientPenalty: Adam(parameters: parameters, learningRate: learningRate, betas: betas)
+        case .clipping: RMSprop(parameters: parameters, learningRate: learningRate)
+        }
+    }
 }
 
-/// Named sets of defaults; explicit flags override them.
-public enum TrainingPreset: String, CaseIterable, Sendable {
-    /// The seed script: Adam 4e-3 (critic) and 1e-3 (generator), betas (0.9, 0.999), one critic step.
-    case seed
-    /// Algorithm 1 of Gulrajani et al.: Adam 1e-4 for both, betas (0, 0.9), n_critic 5, λ 10.
-    case paper
-    /// The paper's MNIST experiment as the official gan_mnist.py runs it: the mnist-dcgan model
-    /// (width 64, latent 128), batch 50, n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9) for
-    /// both, 200,000 generator iterations.
-    case paperMNIST = "paper-mnist"
-    /// The official gan_cifar.py in WGAN-GP mode: cifar-dcgan (width 128, latent 128), batch 64,
-    /// n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9), 200,000 generator iterations.
-    case paperCIFAR = "paper-cifar"
-    /// gan_64x64.py's DCGAN pair in WGAN-GP mode: dcgan64 (width 64, latent 128), batch 64,
-    /// n_critic 5, λ 10, Adam 1e-4 with betas (0, 0.9) as that file sets them, 200,000 iterations.
-    case paper64 = "paper-64"
-    /// The paper's toy experiments as the official gan_toy.py runs them: the toy MLPs (width 512,
-    /// 2-D noise) on 8 Gaussians, batch 256, n_critic 5, λ 0.1, Adam 1e-4 with betas (0.5, 0.9),
-    /// 100,000 generator iterations, a frame every 1,000.
-    case toy
+/// A named set of defaults (`--preset`): one of a model's `presets`, which also selects the model
+/// at its own width and latent size; explicit flags override it.
+public struct TrainingPreset: Sendable {
+    public let settings: ModelPreset
+    public let model: any GANModel
 
-    /// The preset that trains `architecture` as its paper does (`seed` for the seed's MLPs).
-    public static func forModel(_ architecture: ModelArchitecture) -> TrainingPreset {
-        switch architecture {
-        case .seed: .seed
-        case .mnistDCGAN: .paperMNIST
-        case .cifarDCGAN: .paperCIFAR
-        case .dcgan64: .paper64
-        case .toy: .toy
+    public var name: String { settings.name }
+
+    /// The preset called `name` in `catalogue`, or an error listing its presets.
+    public static func named(_ name: String, in catalogue: ModelCatalogue = .builtIn) throws(TrainingError) -> TrainingPreset {
+        guard let (settings, model) = catalogue.presets.first(where: { $0.preset.name == name }) else {
+            throw .invalidSetting("unknown preset '\(name)' (expected \(catalogue.presets.map(\.preset.name).joined(separator: ", ")))")
         }
+        return TrainingPreset(settings: settings, model: model)
     }
 
-    /// The preset called `name`, or an error listing the presets.
-    public static func named(_ name: String) throws(TrainingError) -> TrainingPreset {
-        guard let preset = TrainingPreset(rawValue: name) else {
-            throw .invalidSetting("unknown preset '\(name)' (expected \(allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        return preset
+    /// The preset that trains `model` as its paper does (its first), or the default model's
+    /// settings on `model` for one that declares none.
+    public static func forModel(_ model: any GANModel) -> TrainingPreset {
+        TrainingPreset(settings: model.presets.first ?? ModelCatalogue.builtIn.presets[0].preset, model: model)
     }
 
-    /// The preset's settings, on the seed's models and data.
+    /// The preset's settings: its model at the model's own width and latent size.
     public var config: TrainingConfig {
         var config = TrainingConfig()
-        config.preset = rawValue
-        switch self {
-        case .seed:
-            break
-        case .paper:
-            config.criticLearningRate = 1e-4
-            config.generatorLearningRate = 1e-4
-            config.beta1 = 0
-            config.beta2 = 0.9
-            config.criticSteps = 5
-            config.lambda = 10
-        case .paperMNIST:
-            config.useOfficialCode(of: .mnistDCGAN, batchSize: 50, lambda: 10, beta1: 0.5, iterations: 200_000)
-        case .paperCIFAR:
-            config.useOfficialCode(of: .cifarDCGAN, batchSize: 64, lambda: 10, beta1: 0.5, iterations: 200_000)
-        case .paper64:
-            config.useOfficialCode(of: .dcgan64, batchSize: 64, lambda: 10, beta1: 0, iterations: 200_000)
-        case .toy:
-            config.useOfficialCode(of: .toy, batchSize: 256, lambda: 0.1, beta1: 0.5, iterations: 100_000)
-            config.dataset = ToyDataset.eightGaussians.rawValue
-        }
+        config.preset = name
+        config.model = model.name
+        config.latentDimension = model.defaultLatentDimension
+        config.width = model.defaultWidth
+        config.batchSize = settings.batchSize
+        config.criticSteps = settings.criticSteps
+        config.lambda = settings.lambda
+        config.criticLearningRate = settings.criticLearningRate
+        config.generatorLearningRate = settings.generatorLearningRate
+        (config.beta1, config.beta2) = (settings.beta1, settings.beta2)
+        config.iterations = settings.iterations
+        if let dataset = settings.dataset { config.dataset = dataset }
         return config
-    }
-}
-
-extension TrainingConfig {
-    /// The settings the official WGAN-GP scripts share: `model` at its own width and latent size,
-    /// five critic steps, Adam 1e-4 for both networks with betas (beta1, 0.9).
-    mutating func useOfficialCode(of model: ModelArchitecture, batchSize: Int, lambda: Double, beta1: Double, iterations: Int) {
-        self.model = model.rawValue
-        latentDimension = model.defaultLatentDimension
-        width = model.defaultWidth
-        self.batchSize = batchSize
-        criticSteps = 5
-        self.lambda = lambda
-        criticLearningRate = 1e-4
-        generatorLearningRate = 1e-4
-        self.beta1 = beta1
-        beta2 = 0.9
-        self.iterations = iterations
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import WGANData
+import WGANModels
 
 /// What a run trains on: the images a run's settings name, checked against its batch size, or a
 /// toy experiment's 2-D points.
@@ -35,7 +36,7 @@ public struct TrainingData {
     /// A `--data-dir` without IDX files is an image folder unless another dataset is named;
     /// a large one is kept decoded in `imageCache` (the folder beside the run), and its decoding
     /// reported to `progress`; skipped files are reported to `warn`.
-    public static func load(_ config: TrainingConfig, imageCache: URL? = nil, progress: ProgressReporter? = nil,
+    public static func load(_ config: TrainingConfig, model: (any GANModel)? = nil, imageCache: URL? = nil, progress: ProgressReporter? = nil,
                             warn: (String) -> Void = { _ in }) throws -> TrainingData {
         if let toy = config.toyDataset {
             let points = ToyPoints(dataset: toy, seed: config.seed)
@@ -50,7 +51,9 @@ public struct TrainingData {
         }
         var dataset: ImageDataset
         if name == .imageFolder {
-            dataset = try loadFolder(directory, config: config, cache: imageCache, progress: progress, warn: warn)
+            // The model's own image size, unless --image-size says otherwise.
+            let side = try config.imageSize ?? (model ?? config.model()).defaultImageShape.last ?? 1
+            dataset = try loadFolder(directory, config: config, side: side, cache: imageCache, progress: progress, warn: warn)
         } else {
             guard config.imageSize == nil && config.channels == nil else {
                 throw TrainingError.invalidSetting("--image-size and --channels apply to image folders; \(name)'s images are as its files hold them")
@@ -94,10 +97,10 @@ public struct TrainingData {
     /// Folders of at least this many files show a decoding progress bar.
     static let progressThreshold = 256
 
-    /// An image folder's images, at the model's size unless `--image-size` says otherwise.
-    private static func loadFolder(_ directory: URL, config: TrainingConfig, cache: URL?, progress: ProgressReporter?,
+    /// An image folder's images, made `side` pixels square.
+    private static func loadFolder(_ directory: URL, config: TrainingConfig, side: Int, cache: URL?, progress: ProgressReporter?,
                                    warn: (String) -> Void) throws -> ImageDataset {
-        var options = ImageFolder.Options(side: config.imageSize ?? config.architecture.defaultImageShape[1],
+        var options = ImageFolder.Options(side: side,
                                           channels: config.channels)
         options.strict = config.strict
         options.cacheFolder = cache

@@ -3,9 +3,10 @@ import WGANModels
 import WGANNN
 import WGANOptim
 
-/// A run's two models, their Adam optimizers and the WGAN-GP step over them, built from the
-/// run's settings through the model catalogue (`ModelSpec`).
+/// A run's two models, their optimizers and the step over them, built from the run's settings by
+/// the run's `GANModel`.
 public final class TrainingModels {
+    public let model: any GANModel
     public let spec: ModelSpec
     public let generator: any ImageGenerator
     public let critic: Module
@@ -17,20 +18,18 @@ public final class TrainingModels {
     ///
     /// - Throws: `TrainingError.invalidSetting` when the model cannot take this data or cannot be
     ///   trained with the penalty.
-    public init(config: TrainingConfig, imageShape: [Int], using rng: inout RandomGenerator) throws(TrainingError) {
+    public init(config: TrainingConfig, model: any GANModel, imageShape: [Int], using rng: inout RandomGenerator) throws(TrainingError) {
+        self.model = model
         spec = config.modelSpec(imageShape: imageShape)
-        try Self.check(spec)
-        if config.fixedGenerator && spec.architecture != .toy {
-            throw .invalidSetting("--fixed-generator needs --model toy")
+        try Self.check(spec, of: model)
+        if config.fixedGenerator && model.samples != .points {
+            throw .invalidSetting("--fixed-generator needs a model of 2-D points (--model toy)")
         }
-        generator = config.fixedGenerator ? FixedNoiseGenerator() : spec.makeGenerator(using: &rng)
-        critic = spec.makeCritic(using: &rng)
+        generator = config.fixedGenerator ? FixedNoiseGenerator() : model.makeGenerator(spec, using: &rng)
+        critic = model.makeCritic(spec, using: &rng)
         let betas = (Float(config.beta1), Float(config.beta2))
         func optimizer(_ parameters: [Tensor], _ learningRate: Double) -> Optimizer {
-            switch config.trainingLoss {
-            case .gradientPenalty: Adam(parameters: parameters, learningRate: Float(learningRate), betas: betas)
-            case .clipping: RMSprop(parameters: parameters, learningRate: Float(learningRate))
-            }
+            config.trainingLoss.optimizer(parameters: parameters, learningRate: Float(learningRate), betas: betas)
         }
         generatorOptimizer = optimizer(generator.parameters, config.generatorLearningRate)
         criticOptimizer = optimizer(critic.parameters, config.criticLearningRate)
@@ -42,22 +41,22 @@ public final class TrainingModels {
         do {
             step = try WGANGPStep(generator: generator, critic: critic, generatorOptimizer: generatorOptimizer,
                                   criticOptimizer: criticOptimizer, lambda: Float(config.lambda), penaltyNorm: config.penalty,
-                                  interpolation: spec.interpolation)
+                                  interpolation: model.interpolation)
         } catch {
-            throw .invalidSetting("--model \(spec.architecture.rawValue): \(error.description)")
+            throw .invalidSetting("--model \(model.name): \(error.description)")
         }
     }
 
-    private static func check(_ spec: ModelSpec) throws(TrainingError) {
-        if let problem = spec.problem { throw .invalidSetting(problem) }
+    private static func check(_ spec: ModelSpec, of model: any GANModel) throws(TrainingError) {
+        if let problem = model.problem(with: spec) { throw .invalidSetting(problem) }
     }
 
     /// Throws unless a training step with these settings fits in the machine's memory; checked
     /// before the models are built.
-    public static func checkMemory(config: TrainingConfig, imageShape: [Int]) throws(TrainingError) {
+    public static func checkMemory(config: TrainingConfig, model: any GANModel, imageShape: [Int]) throws(TrainingError) {
         let spec = config.modelSpec(imageShape: imageShape)
-        try check(spec)
-        try MemoryBudget.require(floats: ModelSize.trainingFloats(spec.sizes, batch: config.batchSize),
+        try check(spec, of: model)
+        try MemoryBudget.require(floats: ModelSize.trainingFloats(model.sizes(spec), batch: config.batchSize),
                                  for: "training with --batch-size \(config.batchSize) and --latent-dim \(config.latentDimension)",
                                  remedy: "use a smaller --batch-size or --latent-dim")
     }

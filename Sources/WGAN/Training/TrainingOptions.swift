@@ -1,3 +1,4 @@
+import Foundation
 import WGANData
 import WGANModels
 
@@ -28,6 +29,28 @@ public struct TrainingOptions: Sendable {
         return setting
     }
 
+    /// The settings `arguments` give, read against `TrainingSetting.all`: `--name value` or
+    /// `--name=value`, a switch alone turned on. `--data-dir` is made absolute, so that the saved
+    /// settings still find the data when the run is resumed from elsewhere.
+    ///
+    /// - Throws: `TrainingError.invalidSetting` for an unknown flag, a missing value or a value
+    ///   of the wrong kind.
+    public init(arguments: [String]) throws(TrainingError) {
+        var remaining = arguments[...]
+        while let word = remaining.popFirst() {
+            guard word.hasPrefix("--"), word.count > 2 else { throw .invalidSetting("unexpected argument '\(word)'") }
+            let flag = word.dropFirst(2)
+            let (name, inline) = flag.firstIndex(of: "=").map { (String(flag[..<$0]), String(flag[flag.index(after: $0)...])) }
+                ?? (String(flag), nil)
+            guard let setting = TrainingSetting.named(name) else { throw .invalidSetting("unknown option '--\(name)'") }
+            // A switch given alone (the next word another flag, or none) is turned on.
+            let next = inline ?? (setting.isSwitch && remaining.first.map({ $0.hasPrefix("--") || Bool(argument: $0) == nil }) != false
+                                  ? "true" : remaining.popFirst())
+            guard let value = next else { throw .invalidSetting("missing value for '--\(name)'") }
+            try set(name, argument: name == "data-dir" ? URL(fileURLWithPath: value).standardizedFileURL.path : value)
+        }
+    }
+
     /// Gives the setting `--name` the value `argument` spells.
     ///
     /// - Throws: `TrainingError.invalidSetting` for an unknown flag or a value of the wrong kind.
@@ -36,12 +59,16 @@ public struct TrainingOptions: Sendable {
         given[name] = try setting.parsed(argument)
     }
 
-    /// The settings of a new run: the preset's, overridden by every setting given; validated.
-    public func freshConfig() throws(TrainingError) -> TrainingConfig {
-        // A toy dataset named on its own trains as the official toy code does.
+    /// The settings of a new run: the preset's, overridden by every setting given; validated
+    /// against `catalogue`'s models and presets.
+    public func freshConfig(in catalogue: ModelCatalogue = .builtIn) throws(TrainingError) -> TrainingConfig {
+        // A toy dataset named on its own trains as the official toy code does: the preset of the
+        // model that makes points.
         let toyDataGiven = (given["dataset"] as? String).flatMap(ToyDataset.named) != nil
-        let presetName = (given["preset"] as? String) ?? (toyDataGiven ? TrainingPreset.toy : TrainingPreset.seed).rawValue
-        var config = try TrainingPreset.named(presetName).config
+        let pointModel = catalogue.models.first { $0.samples == .points }
+        let defaultPreset = toyDataGiven ? pointModel.map { TrainingPreset.forModel($0).name } : nil
+        let presetName = (given["preset"] as? String) ?? defaultPreset ?? TrainingPreset.forModel(catalogue.defaultModel).name
+        var config = try TrainingPreset.named(presetName, in: catalogue).config
         apply(to: &config) { _ in true }
         // Clipping trains as the original WGAN does, unless these are given too.
         if config.trainingLoss == .clipping {
@@ -49,16 +76,13 @@ public struct TrainingOptions: Sendable {
             if given["lr-generator"] == nil { config.generatorLearningRate = 5e-5 }
             if given["n-critic"] == nil { config.criticSteps = 5 }
         }
-        // A model named on its own brings its own latent size, unless one is given too.
-        if given["model"] != nil, let architecture = ModelArchitecture.named(config.model) {
-            if given["latent-dim"] == nil { config.latentDimension = architecture.defaultLatentDimension }
-            if given["dim"] == nil { config.width = architecture.defaultWidth }
+        // A model named on its own brings its own latent size and width (cifar-dcgan's DIM is
+        // 128), unless they are given too.
+        if given["model"] != nil, let model = catalogue.named(config.model) {
+            if given["latent-dim"] == nil { config.latentDimension = model.defaultLatentDimension }
+            if given["dim"] == nil { config.width = model.defaultWidth }
         }
-        // And its own width (cifar-dcgan's DIM is 128), unless --dim is given too.
-        if given["model"] != nil && given["dim"] == nil, let architecture = ModelArchitecture.named(config.model) {
-            config.width = architecture.defaultWidth
-        }
-        try config.validate()
+        try config.validate(in: catalogue)
         return config
     }
 
@@ -66,7 +90,7 @@ public struct TrainingOptions: Sendable {
     ///
     /// - Throws: `TrainingError.invalidSetting` for a setting that would change the run's models,
     ///   data or optimisation, naming the flag and the value the run was trained with.
-    public func resumedConfig(saved: TrainingConfig) throws(TrainingError) -> TrainingConfig {
+    public func resumedConfig(saved: TrainingConfig, in catalogue: ModelCatalogue = .builtIn) throws(TrainingError) -> TrainingConfig {
         for setting in TrainingSetting.all where !setting.mayChangeOnResume {
             guard let value = given[setting.name] else { continue }
             var changed = saved
@@ -78,7 +102,7 @@ public struct TrainingOptions: Sendable {
         }
         var config = saved
         apply(to: &config) { $0.mayChangeOnResume }
-        try config.validate()
+        try config.validate(in: catalogue)
         return config
     }
 

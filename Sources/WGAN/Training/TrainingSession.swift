@@ -1,37 +1,45 @@
 import Foundation
+import TensorFormats
 import WGANEngine
+import WGANModels
 
 /// Sets up a `Trainer` for a new run or a resumed one. Everything that can be refused (settings,
 /// data, an existing folder, a damaged checkpoint) is checked before anything is written.
 public enum TrainingSession {
-    /// Where a session's text goes: the progress reporter, and lines for standard output.
+    /// Where a session's text goes: the progress reporter, lines for standard output, and
+    /// warnings that do not stop the run (standard error's `wgan: warning: …` by default).
     public struct Console {
         public let reporter: ProgressReporter
         public let info: (String) -> Void
+        public let warn: (String) -> Void
         public let now: () -> Double
 
-        public init(reporter: ProgressReporter, info: @escaping (String) -> Void, now: @escaping () -> Double) {
+        public init(reporter: ProgressReporter, info: @escaping (String) -> Void, now: @escaping () -> Double,
+                    warn: @escaping (String) -> Void = { writeToStandardError("wgan: warning: \($0)\n") }) {
             self.reporter = reporter
             self.info = info
+            self.warn = warn
             self.now = now
         }
     }
 
     /// A new run with the settings of `options`, in `out` (missing, empty, or a start that stopped before
-    /// its first checkpoint) or `runs/<timestamp>`.
+    /// its first checkpoint) or `runs/<timestamp>`, its model looked up in `catalogue`.
     /// Writes `config.json` and a checkpoint of the initial state.
     public static func start(options: TrainingOptions, out: URL?, runsFolder: URL = URL(fileURLWithPath: "runs"),
-                             console: Console) throws -> Trainer {
-        let requested = try options.freshConfig()
-        let data = try TrainingData.load(requested, imageCache: imageCache(besideRunIn: out?.deletingLastPathComponent() ?? runsFolder),
+                             console: Console, catalogue: ModelCatalogue = .builtIn) throws -> Trainer {
+        let requested = try options.freshConfig(in: catalogue)
+        let model = try requested.model(in: catalogue)
+        let data = try TrainingData.load(requested, model: model,
+                                         imageCache: imageCache(besideRunIn: out?.deletingLastPathComponent() ?? runsFolder),
                                          progress: console.reporter, warn: console.info)
         let (config, warning) = data.fittingBatches(requested)
         if let warning { console.info(warning) }
-        try TrainingModels.checkMemory(config: config, imageShape: data.imageShape)
+        try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape)
         let blas = try prepareBLAS(threads: config.threads)
         let run = try RunDirectory.createNew(at: out, parent: runsFolder)
         var initRandom = RandomGenerator(seed: config.seed)
-        let models = try TrainingModels(config: config, imageShape: data.imageShape, using: &initRandom)
+        let models = try TrainingModels(config: config, model: model, imageShape: data.imageShape, using: &initRandom)
         // A toy run's frames show a batch of points; an image run's grids show 25 images.
         let fixedNoise = Tensor.randn([data.points == nil ? 25 : config.batchSize, config.latentDimension], using: &initRandom)
         try RunRecord(settings: config, data: data, blas: blas, started: Date()).write(to: run.configURL)
@@ -45,23 +53,20 @@ public enum TrainingSession {
 
     /// The run in `directory`, restored from its `training_state.safetensors`, with the settings
     /// it was started with and the run-length, speed and logging flags of `options`.
-    public static func resume(_ directory: URL, options: TrainingOptions, console: Console) throws -> Trainer {
+    public static func resume(_ directory: URL, options: TrainingOptions, console: Console,
+                              catalogue: ModelCatalogue = .builtIn) throws -> Trainer {
         let run = try RunDirectory.existing(directory)
         let path = run.trainingStateURL.path
         let file = try ModelStateFile.read(run.trainingStateURL)
-        let config = try options.resumedConfig(saved: TrainingStateFile.config(in: file, path: path))
-        let data = try TrainingData.load(config, imageCache: imageCache(besideRunIn: directory.deletingLastPathComponent()),
+        let config = try options.resumedConfig(saved: TrainingStateFile.config(in: file, path: path), in: catalogue)
+        let model = try config.model(in: catalogue)
+        let data = try TrainingData.load(config, model: model, imageCache: imageCache(besideRunIn: directory.deletingLastPathComponent()),
                                          progress: console.reporter, warn: console.info)
-        try TrainingModels.checkMemory(config: config, imageShape: data.imageShape)
+        try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape)
         let blas = try prepareBLAS(threads: config.threads)
-        // The weights are overwritten by the checkpoint's; the generator only fixes the shapes.
-        var shapeOnly = RandomGenerator(seed: config.seed)
-        let models = try TrainingModels(config: config, imageShape: data.imageShape, using: &shapeOnly)
-        let saved = try TrainingStateFile.restore(models, from: file, path: path)
-        try check(saved.progress, fits: data, config: config, path: path)
-        if let trainedOn = saved.pixelChecksum, trainedOn != data.pixelChecksum {
-            throw TrainingError.checkpoint(path: path, problem: "the run trained on other images than those now in "
-                                           + "\(data.directory.path) (their SHA-256 differs); resume with the same data")
+        let (models, saved) = try restore(file, path: path, config: config, model: model, data: data) { data in
+            TrainingError.checkpoint(path: path, problem: "the run trained on other images than those now in "
+                                     + "\(data.directory.path) (their SHA-256 differs); resume with the same data")
         }
 
         let record = RunRecord(settings: config, data: data, blas: blas, started: Date())
@@ -72,6 +77,19 @@ public enum TrainingSession {
         return Trainer(config: config, data: data, run: run, models: models, progress: saved.progress,
                        fixedNoise: saved.fixedNoise, log: log, reporter: console.reporter, info: console.info,
                        now: console.now, checkpointStep: saved.progress.step)
+    }
+
+    /// The models and progress of the training state `file` holds, for a run with `config` on
+    /// `data`; `otherImages` is the error for data whose checksum differs from the run's.
+    static func restore(_ file: SafeTensors, path: String, config: TrainingConfig, model: any GANModel, data: TrainingData,
+                        otherImages: (TrainingData) -> Error) throws -> (TrainingModels, TrainingStateFile.Contents) {
+        // The weights are overwritten by the checkpoint's; the generator only fixes the shapes.
+        var shapeOnly = RandomGenerator(seed: config.seed)
+        let models = try TrainingModels(config: config, model: model, imageShape: data.imageShape, using: &shapeOnly)
+        let saved = try TrainingStateFile.restore(models, from: file, path: path)
+        try check(saved.progress, fits: data, config: config, path: path)
+        if let trainedOn = saved.pixelChecksum, trainedOn != data.pixelChecksum { throw otherImages(data) }
+        return (models, saved)
     }
 
     /// Where a large image folder's decoded images are kept: `image-cache` in the folder that

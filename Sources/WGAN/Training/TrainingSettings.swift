@@ -1,4 +1,5 @@
 import Foundation
+import WGANModels
 
 /// A value a training setting can hold: read from the command line, written to `config.json`.
 public protocol SettingValue: Codable, Equatable, Sendable {
@@ -132,20 +133,16 @@ extension TrainingSetting {
     /// in snake case, as the first version wrote them.
     public static let all: [TrainingSetting] = [
         .value("preset", key: "preset", \.preset,
-               help: "Defaults to start from: seed (the seed script, default), paper (Algorithm 1: Adam 1e-4, betas (0, 0.9), "
-                   + "n-critic 5, λ 10), paper-mnist (the official gan_mnist.py: --model mnist-dcgan, batch 50, n-critic 5, "
-                   + "Adam 1e-4 betas (0.5, 0.9), 200,000 iterations), paper-cifar (gan_cifar.py: --model cifar-dcgan, "
-                   + "--dim 128, batch 64, n-critic 5, Adam 1e-4 betas (0.5, 0.9)), paper-64 (gan_64x64.py's DCGAN: --model "
-                   + "dcgan64, --dim 64, batch 64, n-critic 5, Adam 1e-4 betas (0, 0.9)), toy (the official gan_toy.py: --model "
-                   + "toy on 8gaussians, batch 256, n-critic 5, λ 0.1, Adam 1e-4 betas (0.5, 0.9), 100,000 iterations; the "
-                   + "default with a toy --dataset). Flags override it."),
+               help: "Defaults to start from: "
+                   + ModelCatalogue.builtIn.presets.map { "\($0.preset.name) (\($0.preset.summary))" }.joined(separator: "; ")
+                   + ". The first is the default, the toy model's with a toy --dataset; a preset selects its model. "
+                   + "Flags override it."),
         .value("model", key: "model", \.model,
-               help: "Models: seed (the seed's MLPs, default), mnist-dcgan (the paper's MNIST model: convolutions, "
-                   + "sigmoid output, pixels in [0, 1]; initialised as the official tflib code: He-uniform convolutions, "
-                   + "Glorot-uniform linear layers, zero biases), cifar-dcgan (gan_cifar.py: 32×32 colour, BatchNorm in the "
-                   + "generator, tanh), dcgan64 (64×64, one level deeper, layer norm in the critic) or toy (the paper's toy "
-                   + "MLPs: three ReLU layers of --dim, for the 2-D datasets).", mayBeAbsentFromSavedRuns: true),
-        .value("dim", key: "dim", \.width, help: "Width of the models (the official DIM: cifar-dcgan 128, toy 512, others 64).",
+               help: "Models: " + ModelCatalogue.builtIn.models.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")
+                   + ". Default \(ModelCatalogue.builtIn.defaultModel.name).", mayBeAbsentFromSavedRuns: true),
+        .value("dim", key: "dim", \.width,
+               help: "Width of the models (the official DIM; default the model's own: "
+                   + ModelCatalogue.builtIn.models.map { "\($0.name) \($0.defaultWidth)" }.joined(separator: ", ") + ").",
                mayBeAbsentFromSavedRuns: true),
         .value("dataset", key: "dataset", \.dataset,
                help: "Dataset: mnist (vendored), fashion-mnist, cifar10 (binary or Python version, from --data-dir), images (a "
@@ -213,7 +210,7 @@ extension TrainingSetting {
                mayChangeOnResume: true, mayBeAbsentFromSavedRuns: true),
         .value("diagnostics", key: "diagnostics", \.diagnostics,
                help: "Log each critic layer's gradient norm (a mean over the epoch) to log.jsonl and draw the critic's "
-                   + "weight histogram every epoch into diagnostics/. A switch.", mayChangeOnResume: true,
+                   + "weight histogram every epoch into samples/weights_ep{N}.png. A switch.", mayChangeOnResume: true,
                mayBeAbsentFromSavedRuns: true),
     ]
 }

@@ -56,9 +56,9 @@ public struct GradientPenalty {
 
 /// A critic that scores each sample on its own (no batch statistics, nothing shared between the
 /// rows of a batch). Declaring it lets `WGANGPStep.criticStep` take its fast path — real and fake
-/// scored as one batch, the loss's two parts differentiated side by side — which is then checked
-/// against the plain step for every model that declares it (`CriticStepTests`); any other critic
-/// gets the plain step.
+/// scored as one batch, the loss's two parts differentiated side by side — which `CriticStepTests`
+/// checks against the plain step for every model of the catalogue; any other critic gets the
+/// plain step.
 public protocol PerSampleCritic: Module {}
 
 /// A critic whose first layer is linear in its input (a linear or convolutional layer). Its

@@ -57,7 +57,7 @@ public final class WGANGPStep: AdversarialStep {
     ///   and batch statistics make each sample's score depend on the others in its batch.
     public init(generator: Module, critic: Module, generatorOptimizer: Optimizer, criticOptimizer: Optimizer,
                 lambda: Float = 10, penaltyNorm: PenaltyNorm = .sample, interpolation: InterpolationForm = .seed) throws(CriticRefusal) {
-        if critic.modules.contains(where: { $0 is BatchNorm }) {
+        if !critic.batchStatisticsLayers.isEmpty {
             throw CriticRefusal(description: "the critic has BatchNorm, which the gradient penalty cannot train: the penalty is "
                                 + "defined per sample, and batch statistics make each sample's score depend on the rest of its batch")
         }
@@ -176,7 +176,7 @@ public final class WGANGPStep: AdversarialStep {
     private func generation(for z: Tensor) -> Tensor {
         defer { lastGeneration = nil }
         guard let last = lastGeneration, last.z === z, last.training == generator.isTraining else { return generator(z) }
-        for batchNorm in generator.modules.compactMap({ $0 as? BatchNorm }) where generator.isTraining {
+        for batchNorm in generator.batchStatisticsLayers where generator.isTraining {
             batchNorm.repeatLastStatisticsUpdate()
         }
         return last.output

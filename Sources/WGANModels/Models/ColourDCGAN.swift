@@ -1,6 +1,65 @@
 import WGANEngine
 import WGANNN
 
+/// The paper's CIFAR-10 model (`--model cifar-dcgan`: the official gan_cifar.py in WGAN-GP mode),
+/// 3×32×32 (or grey).
+public struct CIFARDCGANModel: ColourDCGANModel {
+    public init() {}
+    public var name: String { "cifar-dcgan" }
+    public var summary: String { "the paper's CIFAR-10 model (gan_cifar.py): 5×5 (transposed) convolutions, BatchNorm generator; 3×32×32" }
+    public var depth: ColourDCGANDepth { .cifar }
+    public var defaultWidth: Int { 128 }
+    public var presets: [ModelPreset] {
+        [ModelPreset(name: "paper-cifar", summary: "the official gan_cifar.py in WGAN-GP mode: cifar-dcgan (width 128, latent 128), "
+                     + "batch 64, n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9), 200,000 generator iterations",
+                     batchSize: 64, lambda: 10, beta1: 0.5, iterations: 200_000)]
+    }
+}
+
+/// gan_64x64.py's DCGAN pair (`--model dcgan64`), 3×64×64 (or grey), layer norm in the critic,
+/// every weight drawn with standard deviation 0.02 as that file does.
+public struct DCGAN64Model: ColourDCGANModel {
+    public init() {}
+    public var name: String { "dcgan64" }
+    public var summary: String { "gan_64x64.py's DCGAN pair: one level deeper, layer norm in the critic; 3×64×64" }
+    public var depth: ColourDCGANDepth { .sixtyFour }
+    public var defaultWidth: Int { 64 }
+    public var presets: [ModelPreset] {
+        [ModelPreset(name: "paper-64", summary: "gan_64x64.py's DCGAN pair in WGAN-GP mode: dcgan64 (width 64, latent 128), batch 64, "
+                     + "n_critic 5, λ 10, Adam 1e-4 with betas (0, 0.9) as that file sets them, 200,000 iterations",
+                     batchSize: 64, lambda: 10, beta1: 0, iterations: 200_000)]
+    }
+}
+
+/// What the two colour DCGANs share: the builders and sizes of one pattern at their depth.
+public protocol ColourDCGANModel: GANModel {
+    var depth: ColourDCGANDepth { get }
+}
+
+extension ColourDCGANModel {
+    public var samples: SampleKind { .images(side: depth.imageSide, channels: [1, 3]) }
+    public var defaultImageShape: [Int] { [3, depth.imageSide, depth.imageSide] }
+    public var defaultLatentDimension: Int { 128 }
+    public var pixelValues: PixelValues { .symmetric }
+    public var interpolation: InterpolationForm { .official }
+    /// gan_cifar.py's tflib defaults, or gan_64x64.py's standard deviation 0.02.
+    var weightInitialization: MNISTDCGANInitialization { depth == .cifar ? .official : .dcgan }
+
+    public func makeGenerator(_ spec: ModelSpec, using rng: inout RandomGenerator) -> any ImageGenerator {
+        ColourDCGANGenerator(depth: depth, width: spec.width, latentDimension: spec.latentDimension, channels: spec.imageShape[0],
+                             initialization: weightInitialization, using: &rng)
+    }
+
+    public func makeCritic(_ spec: ModelSpec, using rng: inout RandomGenerator) -> Module {
+        ColourDCGANCritic(depth: depth, width: spec.width, channels: spec.imageShape[0], initialization: weightInitialization, using: &rng)
+    }
+
+    public func sizes(_ spec: ModelSpec) -> [ModelSize] {
+        [ColourDCGANGenerator.size(depth: depth, width: spec.width, latentDimension: spec.latentDimension, channels: spec.imageShape[0]),
+         ColourDCGANCritic.size(depth: depth, width: spec.width, channels: spec.imageShape[0])]
+    }
+}
+
 /// The paper's colour models, which share one pattern at two depths:
 ///
 /// - `cifar` is the official `gan_cifar.py` in WGAN-GP mode (32×32): generator z → `linear`

@@ -1,6 +1,37 @@
 import WGANEngine
 import WGANNN
 
+/// The paper's MNIST model (`--model mnist-dcgan`: the official gan_mnist.py in WGAN-GP mode),
+/// 1×28×28, sigmoid pixels in [0, 1].
+public struct MNISTDCGANModel: GANModel {
+    public init() {}
+    public var name: String { "mnist-dcgan" }
+    public var summary: String { "the paper's MNIST model (gan_mnist.py): 5×5 convolutions, sigmoid output; 1×28×28" }
+    public var samples: SampleKind { .images(side: 28, channels: [1]) }
+    public var defaultImageShape: [Int] { [1, 28, 28] }
+    public var defaultLatentDimension: Int { 128 }
+    public var defaultWidth: Int { 64 }
+    public var pixelValues: PixelValues { .unit }
+    public var interpolation: InterpolationForm { .official }
+    public var presets: [ModelPreset] {
+        [ModelPreset(name: "paper-mnist", summary: "the official gan_mnist.py: mnist-dcgan (width 64, latent 128), batch 50, n_critic 5, "
+                     + "λ 10, Adam 1e-4 with betas (0.5, 0.9), 200,000 generator iterations",
+                     batchSize: 50, lambda: 10, beta1: 0.5, iterations: 200_000)]
+    }
+
+    public func makeGenerator(_ spec: ModelSpec, using rng: inout RandomGenerator) -> any ImageGenerator {
+        MNISTDCGANGenerator(width: spec.width, latentDimension: spec.latentDimension, using: &rng)
+    }
+
+    public func makeCritic(_ spec: ModelSpec, using rng: inout RandomGenerator) -> Module {
+        MNISTDCGANCritic(width: spec.width, using: &rng)
+    }
+
+    public func sizes(_ spec: ModelSpec) -> [ModelSize] {
+        [MNISTDCGANGenerator.size(width: spec.width, latentDimension: spec.latentDimension), MNISTDCGANCritic.size(width: spec.width)]
+    }
+}
+
 /// How the paper's MNIST model starts: as the official code (tflib: He-uniform convolutions,
 /// Glorot-uniform linear layers, zero biases), or with PyTorch's default initialisation.
 public enum MNISTDCGANInitialization: Sendable {

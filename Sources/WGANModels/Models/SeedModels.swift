@@ -1,6 +1,43 @@
 import WGANEngine
 import WGANNN
 
+/// The seed script's MLP pair (`--model seed`), any image size, and its two presets: the seed
+/// script's settings and Algorithm 1's.
+public struct SeedModel: GANModel {
+    public init() {}
+    public var name: String { "seed" }
+    public var summary: String { "the seed script's MLPs: BatchNorm generator with tanh, MLP critic; any image size" }
+    public var samples: SampleKind { .images(side: nil, channels: []) }
+    public var defaultImageShape: [Int] { [1, 28, 28] }
+    public var defaultLatentDimension: Int { 100 }
+    public var defaultWidth: Int { 64 }
+    public var pixelValues: PixelValues { .symmetric }
+    public var interpolation: InterpolationForm { .seed }
+    public var benchmarkIterations: (timed: Int, warmup: Int) { (200, 20) }
+    public var presets: [ModelPreset] {
+        var seed = ModelPreset(name: "seed", summary: "the seed script: Adam 4e-3 (critic) and 1e-3 (generator), betas (0.9, 0.999), "
+                               + "one critic step, λ 10, batch 64, 100 epochs", batchSize: 64, lambda: 10, beta1: 0.9, iterations: nil)
+        (seed.criticSteps, seed.criticLearningRate, seed.generatorLearningRate, seed.beta2) = (1, 4e-3, 1e-3, 0.999)
+        var paper = ModelPreset(name: "paper", summary: "Algorithm 1 of Gulrajani et al. on the seed's MLPs: Adam 1e-4 for both, "
+                                + "betas (0, 0.9), n_critic 5, λ 10", batchSize: 64, lambda: 10, beta1: 0, iterations: nil)
+        paper.criticSteps = 5
+        return [seed, paper]
+    }
+
+    public func makeGenerator(_ spec: ModelSpec, using rng: inout RandomGenerator) -> any ImageGenerator {
+        SeedGenerator(latentDimension: spec.latentDimension, imageShape: spec.imageShape, using: &rng)
+    }
+
+    public func makeCritic(_ spec: ModelSpec, using rng: inout RandomGenerator) -> Module {
+        SeedCritic(inputSize: spec.imageShape.reduce(1, *), using: &rng)
+    }
+
+    public func sizes(_ spec: ModelSpec) -> [ModelSize] {
+        let pixels = spec.imageShape.reduce(Optional(1)) { total, side in total.flatMap { CheckedSize.product($0, side) } } ?? Int.max
+        return [SeedGenerator.size(latentDimension: spec.latentDimension, pixels: pixels), SeedCritic.size(pixels: pixels)]
+    }
+}
+
 /// The seed script's MLP generator: latent → 128 → 256 → 512 → 1024 → 784, BatchNorm1d with
 /// eps 0.8 (the seed's `BatchNorm1d(n, 0.8)`), LeakyReLU 0.2, tanh, reshaped to [N, 1, 28, 28].
 /// Attribute names are the seed's, so state dicts load into its PyTorch class.

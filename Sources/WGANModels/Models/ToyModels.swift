@@ -1,6 +1,37 @@
 import WGANEngine
 import WGANNN
 
+/// The paper's toy MLPs (`--model toy`: the official gan_toy.py) on 2-D points.
+public struct ToyModel: GANModel {
+    public init() {}
+    public var name: String { "toy" }
+    public var summary: String { "the paper's toy MLPs (gan_toy.py): three ReLU layers of width 512, on 2-D points" }
+    public var samples: SampleKind { .points }
+    public var defaultImageShape: [Int] { [2] }
+    public var defaultLatentDimension: Int { 2 }
+    public var defaultWidth: Int { 512 }
+    public var pixelValues: PixelValues { .symmetric }
+    public var interpolation: InterpolationForm { .seed }
+    public var benchmarkIterations: (timed: Int, warmup: Int) { (200, 20) }
+    public var presets: [ModelPreset] {
+        [ModelPreset(name: "toy", summary: "the official gan_toy.py: the toy MLPs (width 512, 2-D noise) on 8 Gaussians, batch 256, "
+                     + "n_critic 5, λ 0.1, Adam 1e-4 with betas (0.5, 0.9), 100,000 generator iterations, a frame every 1,000",
+                     batchSize: 256, lambda: 0.1, beta1: 0.5, iterations: 100_000, dataset: "8gaussians")]
+    }
+
+    public func makeGenerator(_ spec: ModelSpec, using rng: inout RandomGenerator) -> any ImageGenerator {
+        ToyGenerator(latentDimension: spec.latentDimension, width: spec.width, using: &rng)
+    }
+
+    public func makeCritic(_ spec: ModelSpec, using rng: inout RandomGenerator) -> Module {
+        ToyCritic(width: spec.width, using: &rng)
+    }
+
+    public func sizes(_ spec: ModelSpec) -> [ModelSize] {
+        [ToyGenerator.size(latentDimension: spec.latentDimension, width: spec.width), ToyCritic.size(width: spec.width)]
+    }
+}
+
 /// The official `gan_toy.py` generator: noise → 512 → 512 → 512 → 2 with ReLU, the hidden layers
 /// He-initialised and the last Glorot-initialised as tflib does. Its "images" are 2-D points.
 public final class ToyGenerator: Module, ImageGenerator {

@@ -1,0 +1,74 @@
+import Foundation
+import WGANEngine
+import WGANNN
+
+/// The model pairs a run can name with `--model`. `builtIn` lists `wgan`'s own: a new model is a
+/// file of its own in `Models/` and one entry there, and the trainer, the sampler, checkpoints, the
+/// benchmark, the help and the tests that must hold for every model all read that list. A Swift
+/// user's own model joins a catalogue with `adding(_:)`.
+public struct ModelCatalogue: Sendable {
+    public let models: [any GANModel]
+
+    public init(_ models: [any GANModel]) { self.models = models }
+
+    /// The models `wgan` ships.
+    public static let builtIn = ModelCatalogue([SeedModel(), MNISTDCGANModel(), CIFARDCGANModel(), DCGAN64Model(), ToyModel()])
+
+    /// This catalogue with `model` first (its default), replacing any model of the same name.
+    public func adding(_ model: any GANModel) -> ModelCatalogue {
+        ModelCatalogue([model] + models.filter { $0.name != model.name })
+    }
+
+    /// The model a run trains when none is named: the first.
+    public var defaultModel: any GANModel { models[0] }
+
+    /// The model called `name`, or nil.
+    public func named(_ name: String) -> (any GANModel)? { models.first { $0.name == name } }
+
+    /// The names `--model` takes, for messages and help: "a, b, c".
+    public var names: String { models.map(\.name).joined(separator: ", ") }
+
+    /// Every model's presets with their models, the default model's first.
+    public var presets: [(preset: ModelPreset, model: any GANModel)] {
+        models.flatMap { model in model.presets.map { ($0, model) } }
+    }
+
+    /// The message for a `--model` this catalogue does not list.
+    public func unknownModelMessage(_ name: String) -> String { "unknown --model '\(name)' (expected \(names))" }
+}
+
+/// Everything that fixes a model pair's shapes: its model's name, latent size, width and image
+/// shape. Saved with every checkpoint, so that a generator can be rebuilt from its file alone.
+public struct ModelSpec: Codable, Equatable, Sendable {
+    /// The `GANModel`'s name.
+    public var model: String
+    public var latentDimension: Int
+    /// The convolutional models' base width (the official code's DIM); the seed's MLPs ignore it.
+    public var width: Int
+    /// [channels, height, width] of one image, or [2] for the toy model's points.
+    public var imageShape: [Int]
+
+    public init(model: String, latentDimension: Int, width: Int, imageShape: [Int]) {
+        self.model = model
+        self.latentDimension = latentDimension
+        self.width = width
+        self.imageShape = imageShape
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, latentDimension = "latent_dim", width = "dim", imageShape = "image_shape"
+    }
+
+    /// One line of JSON with sorted keys, for a checkpoint's metadata.
+    public var jsonString: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    /// The spec `jsonString` wrote, or nil.
+    public init?(jsonString: String) {
+        guard let spec = try? JSONDecoder().decode(ModelSpec.self, from: Data(jsonString.utf8)) else { return nil }
+        self = spec
+    }
+}
