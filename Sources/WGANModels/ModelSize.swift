@@ -32,6 +32,11 @@ public struct ModelSize: Sendable {
     public let parameters: Int?
     public let activationsPerSample: Int?
 
+    public init(parameters: Int?, activationsPerSample: Int?) {
+        self.parameters = parameters
+        self.activationsPerSample = activationsPerSample
+    }
+
     /// Floats a training step holds at most: each parameter with its gradient parts and Adam's two
     /// moments, and every model's activations for the batch, recorded several times over (real,
     /// fake and interpolates, the penalty's double backward).

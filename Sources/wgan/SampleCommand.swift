@@ -12,8 +12,8 @@ struct SampleCommand: ParsableCommand {
         discussion: """
             --out FILE.png writes a grid (ceil(sqrt(N)) per row, normalised to the images' min..max; RGB for colour \
             models, grey for grey ones); --out FILE.npy writes float32 (N, C, H, W) in the generator's output range \
-            ([0, 1] for mnist-dcgan, [-1, 1] for seed, cifar-dcgan and dcgan64); a toy model's samples are \
-            2-D points: (N, 2) in .npy, a scatter plot in .png. \
+            (\(SampleCommand.ranges)); a model of 2-D points (\(ModelCatalogue.builtIn.pointModelNames)) writes \
+            (N, 2) in .npy, a scatter plot in .png. \
             The model is rebuilt from the checkpoint's metadata.
             """)
 
@@ -79,5 +79,15 @@ struct SampleCommand: ParsableCommand {
         default:
             return
         }
+    }
+}
+
+extension SampleCommand {
+    /// "[0, 1] for mnist-dcgan, [-1, 1] for seed, …": each image model's output range, for the help.
+    static var ranges: String {
+        let images = ModelCatalogue.builtIn.models.filter { $0.samples != .points }
+        return [PixelValues.unit, .symmetric].map { range in
+            (range == .unit ? "[0, 1] for " : "[-1, 1] for ") + images.filter { $0.pixelValues == range }.map(\.name).joined(separator: ", ")
+        }.joined(separator: "; ")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WGANModels
 import XCTest
 
 final class BenchCommandTests: XCTestCase {
@@ -24,6 +25,26 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(json["blas_core"] as? String).isEmpty)
         let flops = try XCTUnwrap(json["gflop_per_step"] as? Double), ms = try XCTUnwrap(json["ms_per_step"] as? Double)
         XCTAssertEqual(try XCTUnwrap(json["gflops"] as? Double), flops / (ms / 1000), accuracy: 1e-6 * flops / (ms / 1000))
+    }
+
+    /// Without --iterations and --warmup a model runs the counts it declares (the convolutional
+    /// models 3 and 1, as the help says), and the help lists every model's.
+    func testDefaultIterationsAreTheModelsOwn() throws {
+        let folder = try temporaryFolder()
+        let help = try wgan(["bench", "--help"], in: folder).standardOutput.replacingOccurrences(of: "\n", with: " ")
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        for model in ModelCatalogue.builtIn.models {
+            XCTAssertTrue(help.contains("\(model.name) \(model.benchmarkIterations.timed)"), "\(model.name) in: \(help)")
+        }
+        for model in ["cifar-dcgan", "dcgan64"].compactMap(ModelCatalogue.builtIn.named) {
+            XCTAssertEqual(model.benchmarkIterations.timed, 3, model.name)
+            XCTAssertEqual(model.benchmarkIterations.warmup, 1, model.name)
+        }
+        let result = try wgan(["bench", "--model", "dcgan64", "--dim", "1", "--batch-size", "2", "--threads", "1", "--json"], in: folder)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(result.standardOutput.split(separator: "\n").last).utf8))
+                                 as? [String: Any])
+        XCTAssertEqual(json["iterations"] as? Int, 3)
     }
 
     /// The kernel is chosen for the CPU unless the user set OPENBLAS_CORETYPE, which wins, and

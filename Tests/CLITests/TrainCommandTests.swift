@@ -1,6 +1,7 @@
 import Foundation
 import TensorFormats
 import WGANImage
+import WGANModels
 import XCTest
 
 /// `wgan train` and `wgan sample` as a person runs them.
@@ -160,5 +161,23 @@ final class TrainCommandTests: XCTestCase {
         try assertOneLineError(["bench", "--steps", "0"], in: folder, "--iterations must be at least 1, got 0")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["damaged"],
                        "no run folder was created")
+    }
+
+    /// The help says what the code does: where --diagnostics draws, every model with its summary
+    /// and every preset (both read from the catalogue), and evaluate's thread default.
+    func testHelpDescribesWhatTheCodeDoes() throws {
+        let folder = try temporaryFolder()
+        func help(_ command: String) throws -> String {
+            let output = try wgan([command, "--help"], in: folder).standardOutput
+            return output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        let train = try help("train")
+        XCTAssertTrue(train.contains("weight histogram every epoch into samples/weights_ep{N}.png"), train)
+        XCTAssertFalse(train.contains("diagnostics/"), train)
+        for model in ModelCatalogue.builtIn.models {
+            XCTAssertTrue(train.contains("\(model.name) (\(model.summary))"), model.name)
+            for preset in model.presets { XCTAssertTrue(train.contains("\(preset.name) (\(preset.summary))"), preset.name) }
+        }
+        XCTAssertTrue(try help("evaluate").contains("--threads <threads> Threads (default: the machine's core count)."))
     }
 }

@@ -50,19 +50,20 @@ final class RunFolderAndDataTests: XCTestCase {
     func testDatasetFlagChoosesTheDataAndLimitKeepsTheFirstImages() throws {
         var config = TrainingConfig()
         config.imageLimit = 96
-        let mnist = try TrainingData.load(config)
+        let mnistData = try TrainingData.load(config)
         config.dataset = "fashion-mnist"
-        let fashion = try TrainingData.load(config)
-        XCTAssertEqual(fashion.directory, DatasetName.fashionMNISTSystemDirectory)
-        XCTAssertTrue(fashion.summary.hasPrefix("Fashion-MNIST, 96 images 28×28 from "), fashion.summary)
-        XCTAssertEqual(mnist.dataset.count, 96)
-        XCTAssertEqual(mnist.imageShape, [1, 28, 28])
-        XCTAssertNotEqual(Array(mnist.dataset.pixelBytes), Array(fashion.dataset.pixelBytes))
+        let fashionData = try TrainingData.load(config)
+        let (mnist, fashion) = (try XCTUnwrap(mnistData.images), try XCTUnwrap(fashionData.images))
+        XCTAssertEqual(fashionData.directory, DatasetName.fashionMNISTSystemDirectory)
+        XCTAssertTrue(fashionData.summary.hasPrefix("Fashion-MNIST, 96 images 28×28 from "), fashionData.summary)
+        XCTAssertEqual(mnist.count, 96)
+        XCTAssertEqual(mnistData.imageShape, [1, 28, 28])
+        XCTAssertNotEqual(Array(mnist.pixelBytes), Array(fashion.pixelBytes))
         let full = try DatasetName.mnist.load(.train)
-        XCTAssertEqual(Array(mnist.dataset.pixelBytes), Array(full.pixelBytes.prefix(96 * 784)))
-        XCTAssertEqual(mnist.dataset.labels, Array(full.labels.prefix(96)))
-        XCTAssertEqual(mnist.dataset.pixelBytes.min(), 0)
-        XCTAssertEqual(mnist.dataset.pixelBytes.max(), 255)
+        XCTAssertEqual(Array(mnist.pixelBytes), Array(full.pixelBytes.prefix(96 * 784)))
+        XCTAssertEqual(mnist.labels, Array(full.labels.prefix(96)))
+        XCTAssertEqual(mnist.pixelBytes.min(), 0)
+        XCTAssertEqual(mnist.pixelBytes.max(), 255)
     }
 
     /// Copies the vendored MNIST files into a new folder, optionally without `SHA256SUMS`.

@@ -24,7 +24,8 @@ public enum DistributedSession {
         try checkAll(communicator) {
             guard communicator.rank == 0 else { return }
             try DataParallel.check(trainer.config, size: communicator.size)
-            try DataParallel.checkBatches(items: trainer.data.dataset.count, batchSize: trainer.config.batchSize,
+            // Only images end an epoch with a smaller batch; points come in whole batches.
+            try DataParallel.checkBatches(items: trainer.data.images?.count ?? trainer.config.batchSize, batchSize: trainer.config.batchSize,
                                           size: communicator.size)
         }
         trainer.dataParallel = DataParallel(communicator: communicator, models: trainer.models,

@@ -21,27 +21,34 @@ public enum TrainingRun {
     ///   (`oneLineDescription(of:)`), before anything is written when the settings or data are wrong.
     @discardableResult
     public static func train(_ model: any GANModel, options: TrainingOptions, out: URL?,
-                             console: TrainingSession.Console = .standard) throws -> TrainingOutcome {
+                             console: TrainingSession.Console = .standard, command: String = "wgan train") throws -> TrainingOutcome {
+        let trainer = try TrainingSession.start(options: Self.options(options, for: model), out: out, console: console,
+                                                catalogue: ModelCatalogue.builtIn.adding(model))
+        return try run(trainer, console: console, command: command)
+    }
+
+    /// `options` for a new run of `model`: the model named, and its own first preset unless
+    /// another is given.
+    static func options(_ options: TrainingOptions, for model: any GANModel) -> TrainingOptions {
         var options = options
         options.model = model.name
         if options.preset == nil, let own = model.presets.first { options.preset = own.name }
-        let trainer = try TrainingSession.start(options: options, out: out, console: console,
-                                                catalogue: ModelCatalogue.builtIn.adding(model))
-        return try run(trainer, console: console)
+        return options
     }
 
     /// Continues the run in `folder`, which trained `model`, with the flags of `options` that a
     /// resumed run may change (how long, how fast, how often to log).
     @discardableResult
     public static func resume(_ folder: URL, model: any GANModel, options: TrainingOptions = TrainingOptions(),
-                              console: TrainingSession.Console = .standard) throws -> TrainingOutcome {
+                              console: TrainingSession.Console = .standard, command: String = "wgan train") throws -> TrainingOutcome {
         let trainer = try TrainingSession.resume(folder, options: options, console: console, catalogue: ModelCatalogue.builtIn.adding(model))
-        return try run(trainer, console: console)
+        return try run(trainer, console: console, command: command)
     }
 
     /// Trains `trainer` to its end, `--max-steps` or a stop request, then writes the run's
-    /// report and says how it ended on `console`. What `wgan train` runs.
-    public static func run(_ trainer: Trainer, console: TrainingSession.Console,
+    /// report and says how it ended on `console`, naming `command` as the way to continue. What
+    /// `wgan train` runs.
+    public static func run(_ trainer: Trainer, console: TrainingSession.Console, command: String = "wgan train",
                            stopRequested: @escaping () -> Bool = { InterruptSignal.isRequested }) throws -> TrainingOutcome {
         let config = trainer.config
         let length = config.iterations.map { "\($0) iterations" } ?? "\(config.epochs) epochs"
@@ -74,7 +81,7 @@ public enum TrainingRun {
                          + "checkpoints in \(trainer.run.checkpointsURL.path)")
         case .reachedMaxSteps:
             console.info("stopped at step \(step) (--max-steps; \(seconds) s this session\(memory)); "
-                         + "continue with: wgan train --resume \(folder) --max-steps N")
+                         + "continue with: \(command) --resume \(folder) --max-steps N")
         case .interrupted:
             break  // the caller says so, as it chooses the exit
         }
@@ -129,9 +136,12 @@ extension TrainingRun {
             }
             let options = try TrainingOptions(arguments: remaining)
             if let resume, out != nil { throw TrainingError.invalidSetting("--out cannot be used with --resume: the run continues in \(resume.path)") }
-            let outcome = try resume.map { try Self.resume($0, model: model, options: options) } ?? train(model, options: options, out: out)
-            if outcome == .interrupted {
-                writeToStandardError("\(program): interrupted (\(InterruptSignal.receivedName)); checkpoint written\n")
+            let catalogue = ModelCatalogue.builtIn.adding(model)
+            let trainer = try resume.map { try TrainingSession.resume($0, options: options, console: .standard, catalogue: catalogue) }
+                ?? TrainingSession.start(options: Self.options(options, for: model), out: out, console: .standard, catalogue: catalogue)
+            if try run(trainer, console: .standard, command: program) == .interrupted {
+                writeToStandardError("\(program): interrupted (\(InterruptSignal.receivedName)) at step \(trainer.progress.step); checkpoint "
+                                     + "written; continue with: \(program) --resume \(trainer.run.url.path)\n")
                 exit(InterruptSignal.exitStatus)
             }
             exit(0)

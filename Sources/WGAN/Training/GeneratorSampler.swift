@@ -95,8 +95,8 @@ public struct GeneratorSampler {
         return Tensor(array.values, shape: array.shape)
     }
 
-    /// The generator's images of `z`, [N, C, H, W], values in its output range ([-1, 1] for the
-    /// tanh models, [0, 1] for mnist-dcgan's sigmoid). BatchNorm modes matter only for a
+    /// The generator's images of `z`, [N, C, H, W], values in its output range (its model's
+    /// `pixelValues`: [-1, 1] for a tanh, [0, 1] for a sigmoid). BatchNorm modes matter only for a
     /// generator that has BatchNorm.
     public func images(for z: Tensor, batchNorm: BatchNormMode = .running) throws(TrainingError) -> Tensor {
         switch batchNorm {

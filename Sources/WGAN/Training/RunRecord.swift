@@ -25,8 +25,10 @@ public struct RunRecord: Codable, Equatable {
         self.started = Self.isoTime(started)
         resumed = nil
         self.blas = blas
-        dataset = Dataset(name: data.name, directory: data.directory.path, images: data.dataset.count,
-                          height: data.dataset.height, width: data.dataset.width)
+        // A toy run's points are no images: 0 of them, of 0×0.
+        let images = data.images
+        dataset = Dataset(name: data.name, directory: data.directory.path, images: images?.count ?? 0,
+                          height: images?.height ?? 0, width: images?.width ?? 0)
         self.settings = settings
     }
 

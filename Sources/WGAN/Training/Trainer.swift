@@ -3,19 +3,6 @@ import WGANData
 import WGANEngine
 import WGANModels
 
-/// One epoch's real batches: image indices, or a count of toy point batches drawn on demand.
-enum EpochBatches {
-    case images(Batches)
-    case points(count: Int)
-
-    var count: Int {
-        switch self {
-        case .images(let batches): batches.count
-        case .points(let count): count
-        }
-    }
-}
-
 /// How a call to `Trainer.train` ended.
 public enum TrainingOutcome: Equatable, Sendable {
     /// Every epoch (or `--iterations` generator iteration) is done.
@@ -44,7 +31,8 @@ public final class Trainer {
     public let fixedNoise: Tensor
     private let log: TrainingLog
     private let reporter: ProgressReporter
-    private let info: (String) -> Void
+    /// Lines for standard output.
+    let info: (String) -> Void
     private let now: () -> Double
     /// The step of the newest checkpoint on disk.
     public private(set) var checkpointStep: Int?
@@ -136,21 +124,14 @@ public final class Trainer {
         let lastFake: Tensor
     }
 
-    /// The epoch's batches: of the image order drawn when the epoch begins, or a toy run's
-    /// `--frame-every` iterations' worth of point batches.
-    private func epochBatches() throws(TrainingError) -> EpochBatches {
-        if data.points != nil { return .points(count: data.batchCount(config: config)) }
-        if progress.permutation.isEmpty { progress.permutation = progress.dataRandom.permutation(data.dataset.count) }
-        do {
-            return .images(try data.dataset.batches(permutation: progress.permutation, batchSize: config.batchSize))
-        } catch {
-            throw .unsuitableDataset(error.description)
-        }
+    /// The epoch's batches, from the source (an image order drawn when the epoch begins).
+    private func epochBatches() throws(TrainingError) -> any EpochBatches {
+        try data.source.epochBatches(&progress, config: config, pixels: models.model.pixelValues)
     }
 
     /// One iteration of Algorithm 1 (`TrainingIteration`) on the epoch's next batches: up to
     /// `--n-critic` critic steps, then one generator step.
-    private func trainCycle(_ batches: EpochBatches) throws(TrainingError) -> CycleResult {
+    private func trainCycle(_ batches: any EpochBatches) throws(TrainingError) -> CycleResult {
         let iteration = TrainingIteration(step: models.step, criticSteps: config.criticSteps,
                                           latentDimension: config.latentDimension, fixedGenerator: config.fixedGenerator)
         var source = EpochSource(trainer: self, batches: batches)
@@ -175,7 +156,7 @@ public final class Trainer {
     /// The trainer's batches and noise stream, as `TrainingIteration` draws them.
     private struct EpochSource: IterationSource {
         let trainer: Trainer
-        let batches: EpochBatches
+        let batches: any EpochBatches
 
         var noise: RandomGenerator {
             get { trainer.progress.noiseRandom }
@@ -185,7 +166,7 @@ public final class Trainer {
         func nextRealBatch() -> RealBatch? {
             guard trainer.progress.batchPosition < batches.count else { return nil }
             defer { trainer.progress.batchPosition += 1 }
-            return trainer.realBatch(batches, at: trainer.progress.batchPosition)
+            return batches.batch(at: trainer.progress.batchPosition, progress: &trainer.progress, rows: trainer.localRows(ofBatch:))
         }
     }
     /// Logs `--eval-every`'s metrics when they are due after this step or epoch.
@@ -193,37 +174,6 @@ public final class Trainer {
         // Only the writing rank of a data-parallel run evaluates: the work changes no shared state.
         guard isWriter, let entry = try evaluation.entryIfDue(self, epochEnded: epochEnded) else { return }
         try log.append(entry)
-    }
-
-    /// This process's rows of the batch at `position` (all of them for one process; a rank of a
-    /// data-parallel run gathers only its own images, but draws a toy batch whole, as one process
-    /// would, to keep its random stream).
-    private func realBatch(_ batches: EpochBatches, at position: Int) -> RealBatch {
-        switch batches {
-        case .images(let batches):
-            let indices = batches[position]
-            let rows = localRows(ofBatch: indices.count)
-            return RealBatch(samples: realImages(indices.dropFirst(rows.lowerBound).prefix(rows.count)), count: indices.count, rows: rows)
-        case .points(let count):
-            guard let points = data.points else { preconditionFailure("point batches come from a toy run's data") }
-            // Only the 25-Gaussian set reads the index, modulo its batches: wrapping is harmless.
-            let batch = points.batch(index: progress.epoch &* count &+ position, size: config.batchSize, using: &progress.dataRandom)
-            let rows = localRows(ofBatch: batch.shape[0])
-            return RealBatch(samples: batch.keeping(rows: rows), count: batch.shape[0], rows: rows)
-        }
-    }
-
-    /// The batch's pixels, gathered straight into the tensor's storage.
-    private func realImages(_ indices: ArraySlice<Int>) -> Tensor {
-        let dataset = data.dataset
-        let storage = TensorStorage(uninitializedCount: indices.count * dataset.pixelsPerImage)
-        do {
-            try dataset.gather(indices, into: storage.buffer, range: models.model.pixelValues == .unit ? .unit : .symmetric)
-        } catch {
-            // The batches come from a checked permutation into a buffer of the batch's size.
-            preconditionFailure("gathering a batch failed: \(error)")
-        }
-        return Tensor(storage: storage, shape: [indices.count] + data.imageShape)
     }
 
     private func requireFinite(_ loss: Float, _ name: String) throws(TrainingError) {
@@ -241,9 +191,7 @@ public final class Trainer {
 
     private func finishEpoch(lastImages: Tensor) throws(TrainingError) {
         reporter.finish()
-        let epoch = progress.epoch + 1
-        try summariseEpoch(lastImages: lastImages, partial: false, sampleURL: run.sampleURL(epoch: epoch),
-                           fixedSampleURL: run.fixedSampleURL(epoch: epoch))
+        try summariseEpoch(lastImages: lastImages, partial: false)
         progress.beginNextEpoch()
         diagnostics?.reset()
         try writeCheckpoint()
@@ -251,13 +199,11 @@ public final class Trainer {
 
     /// The means and grids of the epoch so far, when the run stops inside it.
     private func summarisePartialEpoch(lastImages: Tensor) throws(TrainingError) {
-        let epoch = progress.epoch + 1, step = progress.step
-        try summariseEpoch(lastImages: lastImages, partial: true, sampleURL: run.sampleURL(epoch: epoch, stoppedAt: step),
-                           fixedSampleURL: run.fixedSampleURL(epoch: epoch, stoppedAt: step))
+        try summariseEpoch(lastImages: lastImages, partial: true)
     }
 
     /// Prints and logs the epoch's mean losses and draws the last images and the fixed noise's.
-    private func summariseEpoch(lastImages: Tensor, partial: Bool, sampleURL: URL, fixedSampleURL: URL) throws(TrainingError) {
+    private func summariseEpoch(lastImages: Tensor, partial: Bool) throws(TrainingError) {
         guard isWriter else { return }
         let totals = progress.totals
         info(String(format: "total_D_loss:%.4f,total_G_loss:%.4f,total_gp:%.4f",
@@ -271,21 +217,9 @@ public final class Trainer {
             try WeightHistogram.write(CriticDiagnostics.weights(of: models.critic), title: "critic weights, epoch \(progress.epoch + 1)",
                                       to: run.weightHistogramURL(epoch: progress.epoch + 1, stoppedAt: partial ? progress.step : nil))
         }
-        // A toy run draws a frame where an image run draws grids.
-        let snapshot = data.points.map { ToySnapshot(models: models, points: $0, fixedNoise: fixedNoise, config: config) }
-        if let coverage = snapshot?.coverage {
-            entry.modesCovered = coverage.coveredModes
-            entry.highQuality = coverage.highQualityShare
-            info("modes covered: \(coverage.coveredModes) of \(coverage.highQualityPerMode.count), high-quality samples: "
-                 + String(format: "%.1f%%", 100 * coverage.highQualityShare))
-        }
-        try log.append(entry)
-        if let snapshot, let points = data.points {
-            try ToyFrame.write(snapshot, title: "\(points.dataset), iteration \(progress.step)",
-                               to: [run.frameURL(step: progress.step), run.figureURL])
-        } else {
-            try SampleGrid.write(lastImages, count: min(25, lastImages.shape[0]), nrow: 5, to: sampleURL)
-            try SampleGrid.write(fixedNoiseImages(), count: fixedNoise.shape[0], nrow: 5, to: fixedSampleURL)
+        // The source adds what it measures (a toy run's mode coverage), then draws its pictures.
+        try data.source.finishEpoch(of: self, lastSamples: lastImages, partial: partial, entry: entry) { (entry) throws(TrainingError) in
+            try log.append(entry)
         }
     }
 

@@ -3,12 +3,10 @@ import WGANData
 import WGANModels
 
 /// What a run trains on: the images a run's settings name, checked against its batch size, or a
-/// toy experiment's 2-D points.
+/// toy experiment's 2-D points, as a `TrainingSource`.
 public struct TrainingData {
-    /// The images (empty for a toy run, whose points are in `points`).
-    public let dataset: ImageDataset
-    /// The 2-D points of a toy run, or nil.
-    public let points: ToyPoints?
+    /// Where the real batches come from and what an epoch draws.
+    public let source: any TrainingSource
     /// The dataset's name as `--dataset` takes it, for `config.json`.
     public let name: String
     public let directory: URL
@@ -17,17 +15,19 @@ public struct TrainingData {
     public let pixelChecksum: String
 
     /// [channels, height, width] of one image, or [2] for points: the generator's output shape.
-    public var imageShape: [Int] { points == nil ? [dataset.channels, dataset.height, dataset.width] : [2] }
+    public var imageShape: [Int] { source.sampleShape }
+
+    /// The images, for a run on images.
+    public var images: ImageDataset? { (source as? ImageSource)?.dataset }
+
+    /// The resume check's message for a position in the epoch that the data does not have.
+    static func positionProblem(_ progress: TrainingProgress) -> String {
+        "its position in the epoch (batch \(progress.batchPosition)) does not fit the data"
+    }
 
     /// Batches in one epoch (the last one partial when the batch size does not divide the count);
     /// a toy run's "epoch" is the `--frame-every` iterations between two frames.
-    public func batchCount(config: TrainingConfig) -> Int {
-        guard points == nil else {
-            let (product, overflow) = config.frameEvery.multipliedReportingOverflow(by: config.criticSteps)
-            return overflow ? Int.max : product
-        }
-        return Batches.count(items: dataset.count, batchSize: config.batchSize)
-    }
+    public func batchCount(config: TrainingConfig) -> Int { source.batchCount(config: config) }
 
     /// Loads the training split of `config`'s dataset (from `--data-dir` when given), keeps the
     /// first `--limit` images, and checks that every batch holds at least two images (training-mode
@@ -40,8 +40,8 @@ public struct TrainingData {
                             warn: (String) -> Void = { _ in }) throws -> TrainingData {
         if let toy = config.toyDataset {
             let points = ToyPoints(dataset: toy, seed: config.seed)
-            return TrainingData(dataset: ImageDataset.empty, points: points, name: toy.rawValue,
-                                directory: URL(fileURLWithPath: "/"), pixelChecksum: points.checksum)
+            return TrainingData(source: PointSource(points: points), name: toy.rawValue, directory: URL(fileURLWithPath: "/"),
+                                pixelChecksum: points.checksum)
         }
         var name = config.datasetName
         let directory = try config.dataDirectory.map { URL(fileURLWithPath: $0) } ?? name.defaultDirectory()
@@ -73,15 +73,16 @@ public struct TrainingData {
                 "\(count) images in batches of \(config.batchSize) leave a last batch of one image, which BatchNorm cannot "
                     + "train on; choose another --batch-size" + (config.imageLimit == nil ? "" : " or --limit"))
         }
-        return TrainingData(dataset: dataset, points: nil, name: name.rawValue, directory: directory,
+        let summary = "\(name.description), \(dataset.count) images \(dataset.width)×\(dataset.height)\(dataset.channels == 3 ? " RGB" : "") "
+            + "from \(directory.path)"
+        return TrainingData(source: ImageSource(dataset: dataset, summary: summary), name: name.rawValue, directory: directory,
                             pixelChecksum: SHA256.hex(SHA256.hash(Array(dataset.pixelBytes))))
     }
 
     /// `config` with its batch size reduced to the number of images, where it is larger, and the
     /// warning that says so (nil when nothing changed).
     public func fittingBatches(_ config: TrainingConfig) -> (TrainingConfig, warning: String?) {
-        let count = points?.fixedCount ?? (points == nil ? dataset.count : Int.max)
-        guard config.batchSize > count else { return (config, nil) }
+        guard let count = source.sampleCount, config.batchSize > count else { return (config, nil) }
         var fitted = config
         fitted.batchSize = count
         return (fitted, "warning: --batch-size \(config.batchSize) is more than the \(count) training images; "
@@ -89,10 +90,7 @@ public struct TrainingData {
     }
 
     /// "MNIST, 60000 images 28×28 from <folder>"; colour images say "RGB".
-    public var summary: String {
-        if let points { return points.summary }
-        return "\(DatasetName(rawValue: name)?.description ?? name), \(dataset.count) images \(dataset.width)×\(dataset.height)\(dataset.channels == 3 ? " RGB" : "") from \(directory.path)"
-    }
+    public var summary: String { source.summary }
 
     /// Folders of at least this many files show a decoding progress bar.
     static let progressThreshold = 256

@@ -23,7 +23,7 @@ public final class TrainingModels {
         spec = config.modelSpec(imageShape: imageShape)
         try Self.check(spec, of: model)
         if config.fixedGenerator && model.samples != .points {
-            throw .invalidSetting("--fixed-generator needs a model of 2-D points (--model toy)")
+            throw .invalidSetting("--fixed-generator needs a model of 2-D points (--model \(ModelCatalogue.builtIn.pointModelNames))")
         }
         generator = config.fixedGenerator ? FixedNoiseGenerator() : model.makeGenerator(spec, using: &rng)
         critic = model.makeCritic(spec, using: &rng)

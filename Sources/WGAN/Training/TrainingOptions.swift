@@ -76,8 +76,8 @@ public struct TrainingOptions: Sendable {
             if given["lr-generator"] == nil { config.generatorLearningRate = 5e-5 }
             if given["n-critic"] == nil { config.criticSteps = 5 }
         }
-        // A model named on its own brings its own latent size and width (cifar-dcgan's DIM is
-        // 128), unless they are given too.
+        // A model named on its own brings its own latent size and width (the official code's
+        // DIM differs between models), unless they are given too.
         if given["model"] != nil, let model = catalogue.named(config.model) {
             if given["latent-dim"] == nil { config.latentDimension = model.defaultLatentDimension }
             if given["dim"] == nil { config.width = model.defaultWidth }

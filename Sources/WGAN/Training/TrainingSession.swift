@@ -40,8 +40,8 @@ public enum TrainingSession {
         let run = try RunDirectory.createNew(at: out, parent: runsFolder)
         var initRandom = RandomGenerator(seed: config.seed)
         let models = try TrainingModels(config: config, model: model, imageShape: data.imageShape, using: &initRandom)
-        // A toy run's frames show a batch of points; an image run's grids show 25 images.
-        let fixedNoise = Tensor.randn([data.points == nil ? 25 : config.batchSize, config.latentDimension], using: &initRandom)
+        // An image run's grids show 25 images; a toy run's frames a batch of points.
+        let fixedNoise = Tensor.randn([data.source.fixedNoiseCount(config: config), config.latentDimension], using: &initRandom)
         try RunRecord(settings: config, data: data, blas: blas, started: Date()).write(to: run.configURL)
         console.info("wgan \(WGANVersion.current): \(blas); \(data.summary); run folder \(run.url.path)")
         let trainer = Trainer(config: config, data: data, run: run, models: models, progress: TrainingProgress(seed: config.seed),
@@ -105,18 +105,9 @@ public enum TrainingSession {
 
     private static func check(_ progress: TrainingProgress, fits data: TrainingData, config: TrainingConfig,
                               path: String) throws(TrainingError) {
-        let count = data.dataset.count
-        guard data.points == nil || progress.permutation.isEmpty else {
-            throw .checkpoint(path: path, problem: "it holds an image order, but the run trains on 2-D points")
-        }
-        guard progress.permutation.isEmpty || progress.permutation.count == count else {
-            throw .checkpoint(path: path, problem: "its epoch order covers \(progress.permutation.count) images but the dataset "
-                              + "now has \(count); resume with the same data")
-        }
-        guard progress.batchPosition <= data.batchCount(config: config),
-              progress.permutation.isEmpty && data.points == nil ? progress.batchPosition == 0 : true
-        else {
-            throw .checkpoint(path: path, problem: "its position in the epoch (batch \(progress.batchPosition)) does not fit the data")
+        if let problem = data.source.problem(resuming: progress, config: config) { throw .checkpoint(path: path, problem: problem) }
+        guard progress.batchPosition <= data.batchCount(config: config) else {
+            throw .checkpoint(path: path, problem: TrainingData.positionProblem(progress))
         }
     }
 }

@@ -162,8 +162,9 @@ extension TrainingSetting {
                       + "the default for a folder without IDX files)."),
         .optional("image-size", key: "image_size", \.imageSize,
                   help: "An image folder's images are cropped to their central square and resized to N×N (area "
-                      + "averaging when shrinking; default: the model's size, 28 for seed and mnist-dcgan, 32 for "
-                      + "cifar-dcgan, 64 for dcgan64)."),
+                      + "averaging when shrinking; default: the model's size: "
+                      + ModelCatalogue.builtIn.models.filter { $0.samples != .points }
+                          .map { "\($0.name) \($0.defaultImageShape.last ?? 0)" }.joined(separator: ", ") + ")."),
         .optional("channels", key: "channels", \.channels,
                   help: "An image folder's images as grey (1) or RGB (3) (default: 3 if any file is in colour)."),
         .value("strict", key: "strict", \.strict,
@@ -171,7 +172,8 @@ extension TrainingSetting {
                mayBeAbsentFromSavedRuns: true),
         .optional("limit", key: "limit", \.imageLimit, help: "Train on the first N images only (quick runs)."),
         .value("latent-dim", key: "latent_dim", \.latentDimension,
-               help: "Latent dimension (default: the model's, 100 for seed, 128 for mnist-dcgan)."),
+               help: "Latent dimension (default: the model's own: "
+                   + ModelCatalogue.builtIn.models.map { "\($0.name) \($0.defaultLatentDimension)" }.joined(separator: ", ") + ")."),
         .value("batch-size", key: "batch_size", \.batchSize,
                help: "Images per batch (default 64); the last batch of an epoch may be smaller."),
         .value("epochs", key: "epochs", \.epochs, help: "Epochs (default 100).", mayChangeOnResume: true),

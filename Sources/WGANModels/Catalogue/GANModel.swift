@@ -91,8 +91,7 @@ extension GANModel {
             }
         case .images(let side, let channels):
             guard spec.imageShape != [2] else {
-                let pointModels = ModelCatalogue.builtIn.models.filter { $0.samples == .points }.map(\.name).joined(separator: " or ")
-                return "\(name) makes images; the toy datasets are 2-D points (use --model \(pointModels))"
+                return "\(name) makes images; the toy datasets are 2-D points (use --model \(ModelCatalogue.builtIn.pointModelNames))"
             }
             guard spec.imageShape.count == 3, spec.imageShape.allSatisfy({ $0 >= 1 }) else {
                 return "image shape \(spec.imageShape) is not [C, H, W]"

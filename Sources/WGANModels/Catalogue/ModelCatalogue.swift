@@ -28,6 +28,9 @@ public struct ModelCatalogue: Sendable {
     /// The names `--model` takes, for messages and help: "a, b, c".
     public var names: String { models.map(\.name).joined(separator: ", ") }
 
+    /// The names of the models that make 2-D points: "toy".
+    public var pointModelNames: String { models.filter { $0.samples == .points }.map(\.name).joined(separator: " or ") }
+
     /// Every model's presets with their models, the default model's first.
     public var presets: [(preset: ModelPreset, model: any GANModel)] {
         models.flatMap { model in model.presets.map { ($0, model) } }

@@ -6,7 +6,7 @@ import WGANNN
 public struct MNISTDCGANModel: GANModel {
     public init() {}
     public var name: String { "mnist-dcgan" }
-    public var summary: String { "the paper's MNIST model (gan_mnist.py): 5×5 convolutions, sigmoid output; 1×28×28" }
+    public var summary: String { "the paper's MNIST model (gan_mnist.py): 5×5 (transposed) convolutions, sigmoid pixels in [0, 1], tflib's initialisation; 1×28×28" }
     public var samples: SampleKind { .images(side: 28, channels: [1]) }
     public var defaultImageShape: [Int] { [1, 28, 28] }
     public var defaultLatentDimension: Int { 128 }
