@@ -1,4 +1,4 @@
-import WGANNN
+import WGANEngine
 
 extension Module {
     /// Runs `body`, then restores every buffer and counter of the state dict (BatchNorm's running

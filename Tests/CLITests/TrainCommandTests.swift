@@ -172,11 +172,15 @@ final class TrainCommandTests: XCTestCase {
             return output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
         let train = try help("train")
+        XCTAssertTrue(train.contains("paper-mnist (the official gan_mnist.py: --model mnist-dcgan (width 64, latent 128), batch 50, "
+                                     + "n_critic 5, λ 10.0, Adam 0.0001 for both with betas (0.5, 0.9), 200000 generator iterations)"), train)
         XCTAssertTrue(train.contains("weight histogram every epoch into samples/weights_ep{N}.png"), train)
         XCTAssertFalse(train.contains("diagnostics/"), train)
         for model in ModelCatalogue.builtIn.models {
             XCTAssertTrue(train.contains("\(model.name) (\(model.summary))"), model.name)
-            for preset in model.presets { XCTAssertTrue(train.contains("\(preset.name) (\(preset.summary))"), preset.name) }
+            for preset in model.presets {
+                XCTAssertTrue(train.contains("\(preset.name) (\(preset.description(of: model)))"), preset.name)
+            }
         }
         XCTAssertTrue(try help("evaluate").contains("--threads <threads> Threads (default: the machine's core count)."))
     }

@@ -134,7 +134,8 @@ extension TrainingSetting {
     public static let all: [TrainingSetting] = [
         .value("preset", key: "preset", \.preset,
                help: "Defaults to start from: "
-                   + ModelCatalogue.builtIn.presets.map { "\($0.preset.name) (\($0.preset.summary))" }.joined(separator: "; ")
+                   + ModelCatalogue.builtIn.presets.map { "\($0.preset.name) (\($0.preset.description(of: $0.model)))" }
+                       .joined(separator: "; ")
                    + ". The first is the default, the toy model's with a toy --dataset; a preset selects its model. "
                    + "Flags override it."),
         .value("model", key: "model", \.model,

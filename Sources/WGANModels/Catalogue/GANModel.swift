@@ -108,12 +108,23 @@ extension GANModel {
     }
 }
 
+extension ModelPreset {
+    /// The preset as `--help` lists it: what it reproduces and every value it sets, on `model`.
+    public func description(of model: any GANModel) -> String {
+        let rates = criticLearningRate == generatorLearningRate ? "Adam \(criticLearningRate) for both"
+            : "Adam \(criticLearningRate) (critic) and \(generatorLearningRate) (generator)"
+        return "\(summary): --model \(model.name) (width \(model.defaultWidth), latent \(model.defaultLatentDimension))"
+            + (dataset.map { " on \($0)" } ?? "") + ", batch \(batchSize), n_critic \(criticSteps), λ \(lambda), \(rates) with betas "
+            + "(\(beta1), \(beta2)), " + (iterations.map { "\($0) generator iterations" } ?? "100 epochs")
+    }
+}
+
 /// The settings a model's own code trains it with, named for `--preset`: the optimiser's, the
 /// penalty's and the run's length. The preset also selects its model at the model's own width and
 /// latent size.
 public struct ModelPreset: Sendable {
     public var name: String
-    /// What the preset reproduces, for `--help`.
+    /// What the preset reproduces ("the official gan_mnist.py"); `description(of:)` adds its values.
     public var summary: String
     public var batchSize: Int
     /// Critic steps per generator step (the paper's n_critic).

@@ -10,9 +10,8 @@ public struct CIFARDCGANModel: ColourDCGANModel {
     public var depth: ColourDCGANDepth { .cifar }
     public var defaultWidth: Int { 128 }
     public var presets: [ModelPreset] {
-        [ModelPreset(name: "paper-cifar", summary: "the official gan_cifar.py in WGAN-GP mode: cifar-dcgan (width 128, latent 128), "
-                     + "batch 64, n_critic 5, λ 10, Adam 1e-4 with betas (0.5, 0.9), 200,000 generator iterations",
-                     batchSize: 64, lambda: 10, beta1: 0.5, iterations: 200_000)]
+        [ModelPreset(name: "paper-cifar", summary: "the official gan_cifar.py in WGAN-GP mode", batchSize: 64, lambda: 10, beta1: 0.5,
+                     iterations: 200_000)]
     }
 }
 
@@ -25,8 +24,7 @@ public struct DCGAN64Model: ColourDCGANModel {
     public var depth: ColourDCGANDepth { .sixtyFour }
     public var defaultWidth: Int { 64 }
     public var presets: [ModelPreset] {
-        [ModelPreset(name: "paper-64", summary: "gan_64x64.py's DCGAN pair in WGAN-GP mode: dcgan64 (width 64, latent 128), batch 64, "
-                     + "n_critic 5, λ 10, Adam 1e-4 with betas (0, 0.9) as that file sets them, 200,000 iterations",
+        [ModelPreset(name: "paper-64", summary: "gan_64x64.py's DCGAN pair in WGAN-GP mode, with the betas that file sets",
                      batchSize: 64, lambda: 10, beta1: 0, iterations: 200_000)]
     }
 }

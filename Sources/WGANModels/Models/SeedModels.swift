@@ -15,12 +15,10 @@ public struct SeedModel: GANModel {
     public var interpolation: InterpolationForm { .seed }
     public var benchmarkIterations: (timed: Int, warmup: Int) { (200, 20) }
     public var presets: [ModelPreset] {
-        var seed = ModelPreset(name: "seed", summary: "the seed script: Adam 4e-3 (critic) and 1e-3 (generator), betas (0.9, 0.999), "
-                               + "one critic step, λ 10, batch 64, 100 epochs", batchSize: 64, lambda: 10, beta1: 0.9, iterations: nil)
+        var seed = ModelPreset(name: "seed", summary: "the seed script", batchSize: 64, lambda: 10, beta1: 0.9, iterations: nil)
         (seed.criticSteps, seed.criticLearningRate, seed.generatorLearningRate, seed.beta2) = (1, 4e-3, 1e-3, 0.999)
-        var paper = ModelPreset(name: "paper", summary: "Algorithm 1 of Gulrajani et al. on the seed's MLPs: Adam 1e-4 for both, "
-                                + "betas (0, 0.9), n_critic 5, λ 10", batchSize: 64, lambda: 10, beta1: 0, iterations: nil)
-        paper.criticSteps = 5
+        let paper = ModelPreset(name: "paper", summary: "Algorithm 1 of Gulrajani et al. on the seed's MLPs", batchSize: 64, lambda: 10,
+                                beta1: 0, iterations: nil)
         return [seed, paper]
     }
 
