@@ -88,7 +88,8 @@ void wgan_scatter_add(const float *source, const int32_t *offsets, size_t count,
     scatter_add_baseline(source, offsets, count, destination);
 }
 
-void wgan_indexed_forget_choice(void) {
+// Test-only, for wgan_testing_kernels_forget_choice (tanh.c); not in a header, as only that calls it.
+void wgan_testing_indexed_forget_choice(void) {
     atomic_store(&chosen_gather, (indexed_fn)0);
     atomic_store(&chosen_scatter, (indexed_fn)0);
 }

@@ -15,6 +15,7 @@
 #error "Linux x86-64 only (futexes)"
 #endif
 #include "CKernels.h"
+#include "CKernelsTesting.h"
 
 #include <linux/futex.h>
 #include <pthread.h>
@@ -67,7 +68,7 @@ static struct {
 // in which a late worker meets a half-written job.
 static _Atomic int publish_delay;
 
-void wgan_pool_set_publish_delay(int spins) { atomic_store(&publish_delay, spins); }
+void wgan_testing_pool_set_publish_delay(int spins) { atomic_store(&publish_delay, spins); }
 
 // The job whose part 0 this thread is running, if it started that job.
 static _Thread_local struct job *owned_job;

@@ -6,6 +6,7 @@
 //                degree-6 fit (relative error 2e-9), scaled by 2ⁿ through the exponent bits.
 // Measured against double-precision tanh in the tests: within one ulp over [−12, 12].
 #include "CKernels.h"
+#include "CKernelsTesting.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -79,11 +80,11 @@ static tanh_fn choose_tanh(void) {
     return tanh_baseline;
 }
 
-void wgan_indexed_forget_choice(void);  // gather.c
+void wgan_testing_indexed_forget_choice(void);  // gather.c
 
-void wgan_kernels_forget_choice(void) {
+void wgan_testing_kernels_forget_choice(void) {
     atomic_store(&chosen_tanh, (tanh_fn)0);
-    wgan_indexed_forget_choice();
+    wgan_testing_indexed_forget_choice();
 }
 
 void wgan_tanh(const float *x, float *y, size_t count) {

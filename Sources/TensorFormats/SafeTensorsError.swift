@@ -1,3 +1,5 @@
+import WGANFiles
+
 /// Everything that can go wrong reading, building or writing a safetensors file.
 ///
 /// Each description is one line naming the tensor (and, through `inFile`, the file) and the problem.

@@ -1,3 +1,5 @@
+import WGANFiles
+
 /// A safetensors JSON header, parsed and validated against the byte buffer that follows it.
 ///
 /// The checks follow the reference implementation: every dtype known, every byte range inside the

@@ -1,4 +1,5 @@
 import Foundation
+import WGANFiles
 
 extension SafeTensors {
     /// The bytes of the safetensors file for this value.

@@ -1,4 +1,5 @@
 import Foundation
+import WGANFiles
 import WGANPlot
 
 /// The report's plots: one panel per logged key, drawn by WGANPlot and inlined as SVG.

@@ -1,3 +1,4 @@
+import WGANFiles
 import WGANPlot
 
 /// Runs side by side: how their settings differ, their curves overlaid, and their last samples.
@@ -34,7 +35,7 @@ enum ComparisonPage {
         let values = runs.map { run -> [String: String] in
             var values = run.settings.mapValues(\.displayText)
             for key in ["version", "blas"] { values[key] = run.record[key]?.displayText }
-            values["dataset"] = run.record["dataset"]?.object?["name"]?.displayText ?? values["dataset"]
+            values["dataset"] = run.record["dataset"]?.dictionary?["name"]?.displayText ?? values["dataset"]
             return values
         }
         let keys = Set(values.flatMap(\.keys)).sorted()

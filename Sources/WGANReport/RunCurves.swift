@@ -1,3 +1,4 @@
+import WGANFiles
 import WGANPlot
 
 /// A run's log as curves: every numeric key of its lines (and the Wasserstein estimate derived

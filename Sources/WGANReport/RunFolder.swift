@@ -70,13 +70,13 @@ struct RunFolder {
         var problems: [String] = []
         switch Result(catching: { () throws(FileError) in try Files.read(configPath, limit: 1 << 24) }) {
         case .success(let bytes):
-            record = JSONValue.parse(bytes)?.object ?? [:]
+            record = JSONValue.parse(bytes)?.dictionary ?? [:]
             if record.isEmpty { problems.append("config.json is not a JSON object: the settings are unknown") }
         case .failure(let error):
             record = [:]
             problems.append("config.json cannot be read (\(error.reason)): the settings are unknown")
         }
-        settings = record["settings"]?.object ?? [:]
+        settings = record["settings"]?.dictionary ?? [:]
         switch Result(catching: { () throws(FileError) in try Files.read(logPath, limit: 1 << 30) }) {
         case .success(let bytes):
             log = RunLog(text: String(decoding: bytes, as: UTF8.self))

@@ -1,4 +1,5 @@
 import Foundation
+import WGANFiles
 
 /// A run's `log.jsonl`, read key by key rather than through the trainer's types, so that every
 /// numeric key a line holds becomes a curve: the losses, and whatever later versions log (FID,
@@ -33,7 +34,7 @@ struct RunLog {
     init(text: String) {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.allSatisfy(\.isWhitespace) { continue }
-            guard let object = JSONValue.parse(line.utf8)?.object else {
+            guard let object = JSONValue.parse(line.utf8)?.dictionary else {
                 unreadableLines.append(index + 1)
                 continue
             }
@@ -46,7 +47,7 @@ struct RunLog {
         for (key, value) in object where !axisKeys.contains(key) {
             if let number = value.number {
                 values[key] = number
-            } else if let members = value.object {
+            } else if let members = value.dictionary {
                 let numbers = members.compactMapValues(\.number)
                 if !numbers.isEmpty { groups[key] = numbers }
             }

@@ -1,4 +1,5 @@
 import Foundation
+import WGANFiles
 
 /// The report of one run: its settings and system, its curves, its fixed-noise grids (a toy
 /// run's frames), its final samples and its checkpoints.
@@ -66,7 +67,7 @@ enum RunPage {
         if run.isToy, let name = run.settings["dataset"] {
             // A toy run's points are drawn, not read: its record's image count and folder mean nothing.
             rows.append(("dataset", "\(name.displayText), 2-D points"))
-        } else if let dataset = record["dataset"]?.object {
+        } else if let dataset = record["dataset"]?.dictionary {
             let size = [dataset["height"], dataset["width"]].compactMap { $0?.displayText }.joined(separator: "×")
             let text = [dataset["name"]?.displayText, dataset["images"].map { "\($0.displayText) images" },
                         size.isEmpty ? nil : size].compactMap { $0 }.joined(separator: ", ")

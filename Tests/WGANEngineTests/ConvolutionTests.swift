@@ -1,8 +1,9 @@
 @testable import WGANEngine
 import XCTest
 
-/// Convolutions against direct loops written from PyTorch's definitions, the adjoint identity
-/// between conv2d and convTranspose2d, and finite-difference checks of both derivatives.
+/// Convolutions against direct loops written from PyTorch's definitions and against the im2col
+/// reference, the adjoint identity between conv2d and convTranspose2d, and finite-difference checks
+/// of both derivatives.
 final class ConvolutionTests: XCTestCase {
     struct Config {
         var batch = 1, channels = 1, height = 5, width = 5, outChannels = 2
@@ -135,15 +136,37 @@ final class ConvolutionTests: XCTestCase {
     func testIm2ColAndCol2ImAreAdjoint() {
         let geometry = ConvGeometry(channels: 2, height: 5, width: 6, kernel: (3, 2), stride: (2, 1), padding: (1, 1))
         let x = randomTensor([2, 2, 5, 6], seed: 1)
-        let cols = x.im2col(geometry)
+        let cols = Tensor.Reference.im2col(x, geometry)
         let y = randomTensor(cols.shape, seed: 2)
-        XCTAssertEqual((cols * y).sum().item, (x * y.col2im(geometry, batch: 2)).sum().item, accuracy: 1e-4)
+        XCTAssertEqual((cols * y).sum().item, (x * Tensor.Reference.col2im(y, geometry, batch: 2)).sum().item, accuracy: 1e-4)
+    }
+
+    /// The region kernels against the whole-matrix lowering they replaced: a convolution is its weight
+    /// [O, C·kH·kW] times im2col's matrix, a transposed one col2im of the weight's transpose times the input.
+    func testConvolutionsMatchTheIm2ColReference() {
+        for (k, cfg) in convConfigs.enumerated() {
+            let (x, w, _) = inputs(cfg, transpose: false, seed: UInt64(10 * k + 500))
+            let geometry = ConvGeometry(channels: cfg.channels, height: cfg.height, width: cfg.width,
+                                        kernel: cfg.kernel, stride: cfg.stride, padding: cfg.padding)
+            let product = w.reshaped([cfg.outChannels, geometry.rows]).matmul(Tensor.Reference.im2col(x, geometry))
+            let expected = product.reshaped([cfg.outChannels, cfg.batch, geometry.outputHeight, geometry.outputWidth]).permuted([1, 0, 2, 3])
+            assertClose(x.conv2d(weight: w, stride: cfg.stride, padding: cfg.padding).scalars, expected.scalars)
+        }
+        for (k, cfg) in transposeConfigs.enumerated() {
+            let (x, w, _) = inputs(cfg, transpose: true, seed: UInt64(10 * k + 600))
+            let y = x.convTranspose2d(weight: w, stride: cfg.stride, padding: cfg.padding, outputPadding: cfg.outputPadding)
+            let geometry = ConvGeometry(channels: cfg.outChannels, height: y.shape[2], width: y.shape[3],
+                                        kernel: cfg.kernel, stride: cfg.stride, padding: cfg.padding)
+            let columns = w.reshaped([cfg.channels, geometry.rows])
+                .matmul(x.permuted([1, 0, 2, 3]).reshaped([cfg.channels, cfg.batch * geometry.positions]), transposeSelf: true)
+            assertClose(y.scalars, Tensor.Reference.col2im(columns, geometry, batch: cfg.batch).scalars)
+        }
     }
 
     func testGradientsOfConvolutions() {
         let geometry = ConvGeometry(channels: 2, height: 5, width: 4, kernel: (3, 2), stride: (2, 1), padding: (1, 1))
-        check("im2col", [randomTensor([2, 2, 5, 4], seed: 1)]) { $0[0].im2col(geometry).square() }
-        check("col2im", [randomTensor([12, 2 * geometry.positions], seed: 2)]) { $0[0].col2im(geometry, batch: 2).square() }
+        check("im2col", [randomTensor([2, 2, 5, 4], seed: 1)]) { Tensor.Reference.im2col($0[0], geometry).square() }
+        check("col2im", [randomTensor([12, 2 * geometry.positions], seed: 2)]) { Tensor.Reference.col2im($0[0], geometry, batch: 2).square() }
         for (k, cfg) in [convConfigs[1], convConfigs[2], convConfigs[3], convConfigs[6], convConfigs[7]].enumerated() {
             let (x, w, b) = inputs(cfg, transpose: false, seed: UInt64(300 + 10 * k))
             check("conv2d \(k)", [x, w] + (b.map { [$0] } ?? [])) { t in

@@ -1,4 +1,5 @@
 import CKernels
+import CKernels.Testing
 import Dispatch
 import Foundation
 import XCTest
@@ -7,7 +8,7 @@ import XCTest
 /// choice must still run the chosen kernel (the baseline one rounds differently), or two runs of
 /// the same program differ in the last bits.
 final class KernelChoiceTests: XCTestCase {
-    override func tearDown() { wgan_kernels_forget_choice() }
+    override func tearDown() { wgan_testing_kernels_forget_choice() }
 
     func testThreadsRacingTheFirstCallAllRunTheChosenTanh() {
         let count = 4096
@@ -18,7 +19,7 @@ final class KernelChoiceTests: XCTestCase {
         let output = UnsafeMutableBufferPointer<Float>.allocate(capacity: count * 2)
         defer { output.deallocate() }
         for _ in 0..<1_000 {
-            wgan_kernels_forget_choice()
+            wgan_testing_kernels_forget_choice()
             // Two threads make their first call at once, as a split elementwise loop does.
             x.withUnsafeBufferPointer { input in
                 // Addresses as integers: the closure is @Sendable, the buffers outlive it.

@@ -1,4 +1,5 @@
 import CKernels
+import CKernels.Testing
 import Synchronization
 import XCTest
 
@@ -6,7 +7,7 @@ import XCTest
 /// so that workers routinely wake late for a job that has already finished and whose slot is
 /// being reused for the next.
 final class PoolStressTests: XCTestCase {
-    override func tearDown() { wgan_pool_set_publish_delay(0) }
+    override func tearDown() { wgan_testing_pool_set_publish_delay(0) }
 
     /// What the parts of the jobs did: executions per part of the current job, executions in
     /// all, and executions that began after their job had returned.
@@ -24,7 +25,7 @@ final class PoolStressTests: XCTestCase {
         // A delay between writing a job and publishing it widens the window in which a late
         // worker meets a half-written job. Without the fix this test counted hundreds of wrong
         // executions; without the delay the race showed 0–3 times in 300,000 jobs.
-        wgan_pool_set_publish_delay(200)
+        wgan_testing_pool_set_publish_delay(200)
         let partCounts = [2, 4, 3, 8, 2, 5, 4, 7, 6, 2]
         let tally = Tally()
         var wrong = 0, expectedTotal = 0

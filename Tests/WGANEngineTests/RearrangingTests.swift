@@ -48,7 +48,7 @@ final class RearrangingTests: XCTestCase {
         }
     }
 
-    /// Large enough that im2col, col2im, the permutations and the channel loops split into parts;
+    /// Large enough that the convolution kernels, the permutations and the channel loops split into parts;
     /// every value and gradient must be the same to the bit on one and two threads.
     func testConvolutionsOnTwoThreadsEqualOneThread() {
         let x = randomTensor([8, 4, 16, 16], seed: 10).requiringGrad()

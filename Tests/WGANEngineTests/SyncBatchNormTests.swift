@@ -1,4 +1,5 @@
 @testable import WGANEngine
+import WGANEngineTestSupport
 import XCTest
 
 /// SyncBatchNorm: ranks holding shards of a batch normalise, and differentiate, as one process

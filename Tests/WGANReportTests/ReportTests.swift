@@ -55,10 +55,10 @@ final class ReportTests: XCTestCase {
 
     func testTheWassersteinEstimateLeavesOutThePenalty() throws {
         let values = ["D_loss": -2.0, "gp": 0.5, "dev_D_loss": -1.0, "dev_gp": 0.25]
-        let penalty = WassersteinEstimate(settings: ["loss": .string("gp"), "lambda": .number(10)]).adding(to: values)
+        let penalty = WassersteinEstimate(settings: ["loss": .string("gp"), "lambda": .integer(10)]).adding(to: values)
         XCTAssertEqual(penalty["wasserstein"], 7)  // −(−2) + 10 · 0.5
         XCTAssertEqual(penalty["dev_wasserstein"], 3.5)
-        let clipping = WassersteinEstimate(settings: ["loss": .string("clip"), "lambda": .number(10)])
+        let clipping = WassersteinEstimate(settings: ["loss": .string("clip"), "lambda": .integer(10)])
         XCTAssertEqual(clipping.value(in: values), 2)
         XCTAssertNil(WassersteinEstimate(settings: [:]).value(in: ["D_loss": 1]), "a penalty run's estimate needs its gp")
         XCTAssertEqual(Charts.title("wasserstein", wasserstein: clipping), "Wasserstein estimate (−D_loss)")

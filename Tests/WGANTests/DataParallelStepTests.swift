@@ -1,5 +1,6 @@
 @testable import WGAN
 import WGANEngine
+import WGANEngineTestSupport
 import XCTest
 
 /// Whole training steps of two ranks in threads of this process (`ThreadRanks`, no MPI): each on

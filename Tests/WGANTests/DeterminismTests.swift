@@ -1,4 +1,5 @@
 import CKernels
+import CKernels.Testing
 import Foundation
 import Synchronization
 import WGAN
@@ -79,7 +80,7 @@ final class DeterminismTests: XCTestCase {
             for attempt in 0..<3 {
                 let copy = root.appendingPathComponent("resume\(attempt)")
                 try FileManager.default.copyItem(at: root.appendingPathComponent("part"), to: copy)
-                wgan_kernels_forget_choice()
+                wgan_testing_kernels_forget_choice()
                 _ = try QuickRun.resume(copy, more).train(stopRequested: { false })
                 let got = try names.map { try Data(contentsOf: copy.appendingPathComponent("checkpoints/\($0)")) }
                 XCTAssertEqual(got, expected, "resume \(attempt)")

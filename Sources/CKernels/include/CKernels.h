@@ -32,9 +32,6 @@ void wgan_pool_run(long parts, wgan_task_fn fn, void *context);
 /// region it starts now can use the idle workers.
 int wgan_pool_can_nest(void);
 
-/// For stress tests only: spin this many times between writing a job and publishing it.
-void wgan_pool_set_publish_delay(int spins);
-
 /// destination[j] = source[offsets[j]] for j in 0..<count.
 void wgan_gather(const float *source, const int32_t *offsets, size_t count, float *destination);
 
@@ -44,12 +41,10 @@ void wgan_scatter(const float *source, const int32_t *offsets, size_t count, flo
 /// destination[offsets[j]] += source[j] for j in 0..<count; the offsets must be distinct.
 void wgan_scatter_add(const float *source, const int32_t *offsets, size_t count, float *destination);
 
-/// For tests only: forget the kernels chosen for this CPU, so that the next calls choose again,
-/// as the first calls of a process do.
-void wgan_kernels_forget_choice(void);
-
 /// The instruction set the kernels above use on this CPU: "avx512f", "avx2" or "baseline".
 const char *wgan_kernels_isa(void);
+
+// The hooks that tests use to bend these kernels are in CKernelsTesting.h (`import CKernels.Testing`).
 
 #ifdef __cplusplus
 }

@@ -34,9 +34,9 @@ public struct ConvGeometry: Equatable, Sendable {
 }
 
 /// im2col and col2im over raw storage. The column matrix of `batch` samples is laid out
-/// [C·kH·kW, batch·OH·OW], padding included. They back the `im2col`/`col2im` ops; the
-/// convolution kernels (`ConvKernels`) build their column matrices region by region instead,
-/// without the padding. Every output element is written by one part in a fixed order: the
+/// [C·kH·kW, batch·OH·OW], padding included. They back `Tensor.Reference`'s im2col and
+/// col2im, kept for tests only; the convolution kernels (`ConvKernels`) build their column
+/// matrices region by region instead, without the padding. Every output element is written by one part in a fixed order: the
 /// results do not depend on the number of threads.
 ///
 /// Both cores work on one zero-padded copy of an image plane at a time: column row (ki, kj) of

@@ -8,31 +8,10 @@
 ///     convᵀ(y, W):   ȳ = conv(g, W),    W̄ = wgrad(g, y)
 ///     wgrad(x, y):   x̄ = convᵀ(y, g),   ȳ = conv(x, g)
 ///
-/// The kernels build column matrices a few samples at a time in cache; `im2col` and `col2im`
-/// remain as ops of their own (adjoint to each other) for callers that want the whole matrix.
+/// The kernels build column matrices region by region, a few samples at a time in cache; the
+/// whole-matrix lowering they replaced, im2col and col2im, is kept for tests only, in
+/// `Tensor.Reference`.
 extension Tensor {
-    /// The column matrix of an [N, C, H, W] batch for `geometry`: [C·kH·kW, N·OH·OW].
-    /// Backward: `col2im`.
-    public func im2col(_ geometry: ConvGeometry) -> Tensor {
-        precondition(rank == 4 && Array(shape[1...]) == [geometry.channels, geometry.height, geometry.width],
-                     "im2col: input \(shape) does not fit \(geometry)")
-        let batch = shape[0]
-        let out = Im2Col.im2col(storage.pointer, batch: batch, geometry)
-        return .result(out, shape: [geometry.rows, batch * geometry.positions], op: "im2col", inputs: [self]) { g, _ in
-            [g.col2im(geometry, batch: batch)]
-        }
-    }
-
-    /// The adjoint of `im2col`: a [C·kH·kW, N·OH·OW] matrix summed back into [N, C, H, W].
-    /// Backward: `im2col`.
-    public func col2im(_ geometry: ConvGeometry, batch: Int) -> Tensor {
-        precondition(shape == [geometry.rows, batch * geometry.positions], "col2im: columns \(shape) do not fit \(geometry), batch \(batch)")
-        let out = Im2Col.col2im(storage.pointer, batch: batch, geometry)
-        return .result(out, shape: [batch, geometry.channels, geometry.height, geometry.width], op: "col2im", inputs: [self]) { g, _ in
-            [g.im2col(geometry)]
-        }
-    }
-
     /// PyTorch's `conv2d`: self [N, C, H, W], weight [O, C, kH, kW], optional bias [O]; output
     /// [N, O, OH, OW] with OH = floor((H + 2·pH − kH)/sH) + 1.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0)) -> Tensor {

@@ -3,10 +3,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import WGANEngine
 
 /// Ranks as threads of one process: each collective waits for every rank, then gives each the
 /// combined values. For exercising data-parallel logic (SyncBatchNorm, gradient reduction, whole
-/// training steps) without MPI: exact semantics, slow collectives.
+/// training steps) without MPI in tests: exact semantics, slow collectives. It lives in test support,
+/// built on the public `Communicator`, because no run trains with it.
 public final class ThreadRanks: @unchecked Sendable {
     public let size: Int
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)

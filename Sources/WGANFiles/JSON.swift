@@ -1,7 +1,10 @@
-/// A parsed JSON value keeping what header validation needs and `JSONSerialization` loses: object members
-/// in file order with duplicate keys visible, and whether a number was written as an exact integer
-/// (`2` is a valid dimension, `2.0` and `2e0` are not).
-indirect enum JSONValue {
+/// A parsed JSON value, the one type for every JSON file the tool reads.
+///
+/// It keeps what a strict reader needs and `JSONSerialization` loses: object members in file order with
+/// duplicate keys visible, and whether a number was written as an exact integer (a safetensors header's
+/// `2` is a valid dimension, `2.0` and `2e0` are not). A tolerant reader (the report's, of any run's
+/// `config.json` and `log.jsonl`) uses the accessors below instead, which forget both.
+public indirect enum JSONValue: Equatable, Sendable {
     case object([JSONMember])
     case array([JSONValue])
     case string(String)
@@ -13,21 +16,50 @@ indirect enum JSONValue {
     case null
 }
 
-struct JSONMember {
-    let key: String
-    let value: JSONValue
+public struct JSONMember: Equatable, Sendable {
+    public let key: String
+    public let value: JSONValue
+
+    public init(key: String, value: JSONValue) {
+        self.key = key
+        self.value = value
+    }
 }
 
-struct JSONSyntaxError: Error, Equatable {
-    let message: String
+/// Accessors for a reader that takes any keys and any way of writing a number: they forget member order,
+/// repeated keys and how a number was written, which only a strict reader needs.
+extension JSONValue {
+    /// An object's members by key, a repeated key's last value winning (as in most JSON readers); nil
+    /// for anything but an object.
+    public var dictionary: [String: JSONValue]? {
+        guard case let .object(members) = self else { return nil }
+        return Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// A number however it was written (`2`, `2.0`, `2e0`); nil for anything but a number.
+    public var double: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .otherNumber(let lexeme): Double(lexeme)
+        default: nil
+        }
+    }
+
+    public var string: String? {
+        if case .string(let value) = self { value } else { nil }
+    }
+}
+
+public struct JSONSyntaxError: Error, Equatable, Sendable {
+    public let message: String
     /// Byte offset into the parsed text.
-    let offset: Int
+    public let offset: Int
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes.
-struct JSONParser {
+public struct JSONParser {
     /// Deeper nesting is refused so that a hostile file cannot overflow the stack through recursion.
-    static let maximumDepth = 64
+    public static let maximumDepth = 64
 
     /// The escapes other than `\u`, by the byte after the backslash.
     private static let singleCharacterEscapes: [UInt8: UInt8] = [
@@ -43,7 +75,7 @@ struct JSONParser {
         self.bytes = bytes
     }
 
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -218,10 +250,10 @@ private extension UInt8 {
     }
 }
 
-enum JSONWriting {
+public enum JSONWriting {
     /// `string` as a JSON string literal. Only what JSON requires is escaped; other characters, non-ASCII
     /// included, are written as their UTF-8.
-    static func quoted(_ string: String) -> String {
+    public static func quoted(_ string: String) -> String {
         var result = "\""
         for scalar in string.unicodeScalars {
             switch scalar {
