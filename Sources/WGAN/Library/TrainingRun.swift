@@ -126,6 +126,12 @@ extension TrainingRun {
     /// status (130 for Ctrl-C) after writing its checkpoint.
     public static func main(_ model: any GANModel, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         let program = URL(fileURLWithPath: CommandLine.arguments.first ?? model.name).lastPathComponent
+        if arguments.contains("--help") || arguments.contains("-h") {
+            printLine("usage: \(program) [--out DIR | --resume DIR] [--setting value ...]\n\nTrains \(model.name) (\(model.summary)) as "
+                      + "`wgan train` does. Settings:")
+            for setting in TrainingSetting.all { printLine("  \(setting.flag) <\(setting.name)>  \(setting.help)") }
+            exit(0)
+        }
         do {
             var settings = arguments[...], out: URL?, resume: URL?
             var remaining: [String] = []

@@ -111,8 +111,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         } else {
             try require(!fixedGenerator, "--fixed-generator is for the toy datasets (\(ToyDataset.names))")
         }
-        _ = try TrainingPreset.named(preset, in: catalogue)
         _ = try model(in: catalogue)
+        _ = try TrainingPreset.named(preset, in: catalogue)
         try require(width >= 1, "--dim must be at least 1, got \(width)")
         try require(TrainingLoss(rawValue: loss) != nil, "unknown --loss '\(loss)' (expected gp or clip)")
         try require(clip > 0 && clip.isFinite, "--clip must be a positive number, got \(clip)")
