@@ -36,6 +36,8 @@ struct Figure1Command: ParsableCommand {
     var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Threads for matrix products (default: the machine's core count).")
     var threads = TrainingConfig.defaultThreads
+    @Flag(help: "Replace a Figure 1 already in --out (without it, such a folder is refused before anything runs).")
+    var force = false
 
     func run() throws {
         try reportingFailures {
@@ -56,6 +58,8 @@ struct Figure1Command: ParsableCommand {
             settings.deepWidth = deepWidth
             settings.batchSize = batchSize
             settings.seed = seed
+            let output = Figure1Output(folder: URL(fileURLWithPath: out))
+            try output.checkWritable(replacing: force)
             try BLAS.load()
             Parallel.threads = threads
             printLine("wgan \(WGANVersion.current): \(BLAS.summary); figure 1 into \(out)")
@@ -64,8 +68,7 @@ struct Figure1Command: ParsableCommand {
             let surfaces = experiment.surfaces(progress: printLine)
             let deep = experiment.deepCritics(progress: printLine)
             let seconds = ProgressReporter.monotonicSeconds() - start
-            try Figure1Output(folder: URL(fileURLWithPath: out)).write(settings: settings, surfaces: surfaces, deepCritics: deep,
-                                                                       seconds: seconds)
+            try output.write(settings: settings, surfaces: surfaces, deepCritics: deep, seconds: seconds)
             for critic in deep {
                 let norms = critic.gradientNorms
                 printLine("\(critic.constraint): gradient norm \(String(format: "%.3g", norms.first ?? 0)) at layer 1, "

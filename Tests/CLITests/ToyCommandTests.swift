@@ -80,6 +80,19 @@ final class ToyCommandTests: XCTestCase {
             XCTAssertGreaterThan(figure.width, 600, name)
         }
         try assertOneLineError(["figure1", "--deep-steps", "0"], in: folder, "--deep-steps must be at least 1, got 0")
+
+        // A second run into the same folder is refused before it runs, and the figure stays.
+        let before = try Data(contentsOf: out.appendingPathComponent("figure1.json"))
+        try assertOneLineError(["figure1", "--out", "f1", "--surface-steps", "2"], in: folder,
+                               "--out \(out.path) already holds a Figure 1 (figure1a.png, figure1a.json, figure1b.png, figure1b.csv, "
+                                   + "figure1c.png, figure1c.csv, figure1.json); pass --force to replace it, or choose another --out")
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("figure1.json")), before)
+        try Data("x".utf8).write(to: folder.appendingPathComponent("plain"))
+        try assertOneLineError(["figure1", "--out", "plain"], in: folder, "it is a file, not a folder; choose another --out")
+        let forced = try wgan(["figure1", "--out", "f1", "--force", "--surface-steps", "2", "--deep-steps", "2", "--width", "8",
+                               "--deep-width", "16", "--batch-size", "8", "--threads", "1", "--seed", "1"], in: folder)
+        XCTAssertEqual(forced.status, 0, forced.standardError)
+        XCTAssertNotEqual(try Data(contentsOf: out.appendingPathComponent("figure1.json")), before, "replaced with --force")
     }
 
     func testDiagnosticsLogGradientNormsAndDrawWeights() throws {

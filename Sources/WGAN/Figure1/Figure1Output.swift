@@ -13,6 +13,24 @@ public struct Figure1Output {
     /// Bins of the weight histograms of (c).
     public static let histogramBins = 60
 
+    /// The files `write` makes.
+    public static let fileNames = ["figure1a.png", "figure1a.json", "figure1b.png", "figure1b.csv", "figure1c.png", "figure1c.csv",
+                                   "figure1.json"]
+
+    /// Throws unless `write` can go ahead without losing anything: `folder` is missing, or a folder
+    /// without a Figure 1 of its own, or `replacing` says a Figure 1 there may be replaced.
+    /// Checked before the experiments run, so that neither their minutes nor an earlier figure is lost.
+    public func checkWritable(replacing: Bool) throws(TrainingError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) else { return }
+        guard isFolder.boolValue else { throw .output(path: folder.path, problem: "it is a file, not a folder; choose another --out") }
+        let existing = Self.fileNames.filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+        guard existing.isEmpty || replacing else {
+            throw .invalidSetting("--out \(folder.path) already holds a Figure 1 (\(existing.joined(separator: ", "))); "
+                                  + "pass --force to replace it, or choose another --out")
+        }
+    }
+
     public func write(settings: Figure1Experiment.Settings, surfaces: [Figure1Experiment.Surface],
                       deepCritics: [Figure1Experiment.DeepCritic], seconds: Double) throws(TrainingError) {
         do {
