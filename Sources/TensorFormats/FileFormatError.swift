@@ -33,6 +33,17 @@ enum FileAccess {
         try writeAtomically(to: url, as: format) { write in _ = data.withUnsafeBytes(write) }
     }
 
+    /// `Files.stage(to:_:)`, with a failure reported as the format's error.
+    static func stage<Failure: FileFormatError>(
+        to url: URL, as _: Failure.Type, _ produce: (_ write: (UnsafeRawBufferPointer) -> Bool) -> Void
+    ) throws(Failure) -> Files.StagedFile {
+        do {
+            return try Files.stage(to: url.path, produce)
+        } catch {
+            throw .cannotWrite(path: url.path, reason: error.reason)
+        }
+    }
+
     /// `Files.writeAtomically(to:_:)`, with a failure reported as the format's error.
     static func writeAtomically<Failure: FileFormatError>(
         to url: URL, as _: Failure.Type, _ produce: (_ write: (UnsafeRawBufferPointer) -> Bool) -> Void

@@ -29,6 +29,13 @@ extension SafeTensors {
         try FileAccess.writeAtomically(to: url, as: SafeTensorsError.self) { write in layout.emit(write) }
     }
 
+    /// The file written and flushed beside `url` but not yet in place, for a set of files that
+    /// must change together (`Files.commit`).
+    public func stage(to url: URL) throws(SafeTensorsError) -> Files.StagedFile {
+        let layout = FileLayout(self)
+        return try FileAccess.stage(to: url, as: SafeTensorsError.self) { write in layout.emit(write) }
+    }
+
     /// The file's parts in order, which `encoded()` and `write(to:)` both lay out through `emit`, so
     /// that a streamed file and the encoding in memory are the same bytes.
     private struct FileLayout {

@@ -32,6 +32,23 @@ extension Files {
     public static func writeAtomically(
         to path: String, _ produce: (_ write: (UnsafeRawBufferPointer) -> Bool) -> Void
     ) throws(FileError) {
+        try commit([stage(to: path, produce)])
+    }
+
+    /// A file written and flushed under a temporary name beside its target, not yet in place:
+    /// `commit` renames it over the target, `discard` removes it.
+    public struct StagedFile: Sendable {
+        public let path: String
+        let temporary: String
+
+        /// Removes the temporary file; the target is untouched.
+        public func discard() { unlink(temporary) }
+    }
+
+    /// The first half of `writeAtomically`: the whole file written and flushed under a temporary
+    /// name beside `path`, so that several files can be put in place together (`commit`). On
+    /// failure nothing is left behind.
+    public static func stage(to path: String, _ produce: (_ write: (UnsafeRawBufferPointer) -> Bool) -> Void) throws(FileError) -> StagedFile {
         let folder = try folderOfFile(path)
         if entry(at: path) == .folder { throw .isFolder(path) }
         // Not derived from the target's name, which may already be as long as a file name can be.
@@ -53,12 +70,29 @@ extension Files {
         // name on file systems that delay allocation; close can report a delayed write error.
         if failure == nil, fsync(descriptor) != 0 { failure = .system("write", path) }
         if close(descriptor) != 0, failure == nil { failure = .system("write", path) }
-        if failure == nil, rename(temporary, path) != 0 { failure = .system("replace", path) }
         if let failure {
             unlink(temporary)
             throw failure
         }
-        flushFolder(folder)
+        return StagedFile(path: path, temporary: temporary)
+    }
+
+    /// Puts staged files in place, in order, and flushes their folders. Every byte is on disk
+    /// before the first rename, so a full disk or a failed write can no longer leave some files of
+    /// the set new and others old: stage them all, then commit them all. A rename needs no space;
+    /// should one still fail, the files not yet in place are discarded and the error names the
+    /// first of them.
+    public static func commit(_ files: [StagedFile]) throws(FileError) {
+        var folders: [String] = []
+        for (index, file) in files.enumerated() {
+            guard rename(file.temporary, file.path) == 0 else {
+                let failure = FileError.system("replace", file.path)
+                files[index...].forEach { $0.discard() }
+                throw failure
+            }
+            if let folder = try? folderOfFile(file.path), !folders.contains(folder) { folders.append(folder) }
+        }
+        folders.forEach(flushFolder)
     }
 
     /// The folder holding the file `path`; a path that names no file is an error.

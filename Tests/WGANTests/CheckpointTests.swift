@@ -147,4 +147,23 @@ final class CheckpointTests: XCTestCase {
             try QuickRun.resume(self.folder, TrainingOptions())
         }
     }
+
+    /// A checkpoint is one set: when one of its files cannot be written (here the training state,
+    /// whose path has become a folder), the generator and critic of the last checkpoint stay as
+    /// they were, so that `sample` and `--resume` see the same step, and no temporary file is left.
+    func testACheckpointThatCannotBeWrittenWholeLeavesTheLastOneWhole() throws {
+        let run = try temporaryFolder().appendingPathComponent("run")
+        let trainer = try QuickRun.start(QuickRun.options(epochs: 1), in: run)
+        let checkpoints = run.appendingPathComponent("checkpoints")
+        let names = ["generator.safetensors", "critic.safetensors"]
+        let before = try names.map { try Data(contentsOf: checkpoints.appendingPathComponent($0)) }
+        try FileManager.default.removeItem(at: checkpoints.appendingPathComponent("training_state.safetensors"))
+        try FileManager.default.createDirectory(at: checkpoints.appendingPathComponent("training_state.safetensors"),
+                                                withIntermediateDirectories: false)
+        assertTrainingError("training_state.safetensors") { try trainer.train(stopRequested: { false }) }
+        XCTAssertEqual(try names.map { try Data(contentsOf: checkpoints.appendingPathComponent($0)) }, before,
+                       "the step-0 generator and critic are kept")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: checkpoints.path).sorted(),
+                       ["critic.safetensors", "generator.safetensors", "training_state.safetensors"], "no temporary file left")
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TensorFormats
+import WGANFiles
 import WGANEngine
 import WGANModels
 import WGANNN
@@ -98,15 +99,39 @@ public enum ModelStateFile {
         }
     }
 
+    /// Writes `files` as one set: every file is written and flushed beside its target first, and
+    /// only then are they all put in place, so that a full disk or a failed write leaves the whole
+    /// old set (a checkpoint's generator, critic and training state always belong to one step).
+    public static func write(set files: [(file: SafeTensors, url: URL)]) throws(TrainingError) {
+        var staged: [Files.StagedFile] = []
+        for (file, url) in files {
+            do {
+                staged.append(try file.stage(to: url))
+            } catch {
+                staged.forEach { $0.discard() }
+                throw outputError(error, url)
+            }
+        }
+        do {
+            try Files.commit(staged)
+        } catch {
+            throw .output(path: error.path, problem: error.reason)
+        }
+    }
+
     /// Writes `file` atomically, reporting a failure as `TrainingError.output`.
     public static func write(_ file: SafeTensors, to url: URL) throws(TrainingError) {
         do {
             try file.write(to: url)
-        } catch .cannotWrite(_, let reason) {
-            throw .output(path: url.path, problem: reason)
         } catch {
-            throw .output(path: url.path, problem: "\(error)")
+            throw outputError(error, url)
         }
+    }
+
+    /// A failure to write `url` as the run reports it: the file and the reason, once.
+    private static func outputError(_ error: SafeTensorsError, _ url: URL) -> TrainingError {
+        guard case .cannotWrite(_, let reason) = error else { return .output(path: url.path, problem: "\(error)") }
+        return .output(path: url.path, problem: reason)
     }
 }
 

@@ -241,11 +241,12 @@ public final class Trainer {
             return
         }
         do {
-            try ModelStateFile.write(ModelStateFile.contents(of: models.generator, role: .generator, spec: models.spec), to: run.generatorURL)
-            try ModelStateFile.write(ModelStateFile.contents(of: models.critic, role: .critic, spec: models.spec), to: run.criticURL)
-            try ModelStateFile.write(TrainingStateFile.contents(config: config, models: models, progress: progress,
-                                                                fixedNoise: fixedNoise, pixelChecksum: data.pixelChecksum),
-                                     to: run.trainingStateURL)
+            try ModelStateFile.write(set: [
+                (ModelStateFile.contents(of: models.generator, role: .generator, spec: models.spec), run.generatorURL),
+                (ModelStateFile.contents(of: models.critic, role: .critic, spec: models.spec), run.criticURL),
+                (TrainingStateFile.contents(config: config, models: models, progress: progress, fixedNoise: fixedNoise,
+                                            pixelChecksum: data.pixelChecksum), run.trainingStateURL),
+            ])
         } catch let error as TrainingError {
             throw error
         } catch {
