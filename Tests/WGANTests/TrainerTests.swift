@@ -188,4 +188,27 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(trainer.models.generator.isTraining)
         XCTAssertEqual(trainer.fixedNoiseImages().scalars, images.scalars)
     }
+
+    /// `--checkpoint-minutes`: once that much time has passed since the last checkpoint, the next
+    /// step writes one, inside the epoch; before that, none.
+    func testACheckpointIsWrittenInsideAnEpochOnceCheckpointMinutesHavePassed() throws {
+        var clock = 0.0
+        let console = TrainingSession.Console(reporter: ProgressReporter(style: .plain, write: { _ in }, now: { 0 }), info: { _ in },
+                                              now: { clock })
+        var options = QuickRun.options(maxSteps: 2)
+        options.checkpointMinutes = 1
+        let trainer = try TrainingSession.start(options: options, out: try temporaryFolder().appendingPathComponent("run"), console: console)
+        var newestCheckpoint: [Int?] = []
+        _ = try trainer.train(stopRequested: {
+            newestCheckpoint.append(trainer.checkpointStep)
+            clock += 61
+            return false
+        })
+        XCTAssertEqual(newestCheckpoint, [0, 2], "step 1 within the minute keeps the start's; step 2, a minute later, writes its own")
+        assertTrainingError("--checkpoint-minutes must be a positive number, got 0.0") {
+            var zero = QuickRun.options()
+            zero.checkpointMinutes = 0
+            return try zero.freshConfig()
+        }
+    }
 }

@@ -36,6 +36,8 @@ public final class Trainer {
     private let now: () -> Double
     /// The step of the newest checkpoint on disk.
     public private(set) var checkpointStep: Int?
+    /// When (`now()`) the newest checkpoint was written, or training began: `--checkpoint-minutes` counts from it.
+    private var checkpointTime: Double?
     /// `--eval-every`'s metrics (`TrainingEvaluation`), loaded at the first evaluation.
     private lazy var evaluation = TrainingEvaluation(config: config)
     /// `--diagnostics`: the critic's gradient norms over the epoch so far.
@@ -104,6 +106,7 @@ public final class Trainer {
                     epochDone = true
                 }
                 if isComplete && epochDone { return .completed }
+                try checkpointIfDue()
                 let interrupted = stopRequested()
                 if interrupted || isFinished {
                     reporter.finish()
@@ -230,6 +233,17 @@ public final class Trainer {
         return withoutGrad { models.generator(fixedNoise) }
     }
 
+    /// Writes a checkpoint inside the epoch when `--checkpoint-minutes` have passed since the last
+    /// one (an epoch's end writes one anyway), so that a killed run loses at most that much work.
+    private func checkpointIfDue() throws(TrainingError) {
+        let time = now()
+        guard let since = checkpointTime else { checkpointTime = time; return }
+        var due = time - since >= config.checkpointMinutes * 60 && checkpointStep != progress.step
+        // Ranks decide together, so that every rank checks its weights at the same step.
+        if let dataParallel { due = dataParallel.communicator.any(due) }
+        if due { try writeCheckpoint() }
+    }
+
     /// Writes the three checkpoint files, each atomically, unless a weight is not finite.
     func writeCheckpoint() throws(TrainingError) {
         if let entry = models.firstNonFiniteEntry {
@@ -237,7 +251,7 @@ public final class Trainer {
                             epoch: progress.epoch + (isComplete ? 0 : 1), kept: keptCheckpointNote)
         }
         guard isWriter else {
-            checkpointStep = progress.step  // rank 0 wrote it
+            (checkpointStep, checkpointTime) = (progress.step, now())  // rank 0 wrote it
             return
         }
         do {
@@ -253,5 +267,6 @@ public final class Trainer {
             throw .output(path: run.checkpointsURL.path, problem: "\(error)")
         }
         checkpointStep = progress.step
+        checkpointTime = now()
     }
 }

@@ -35,6 +35,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var threads = TrainingConfig.defaultThreads
     /// Also log the losses every this many generator steps.
     public var logEvery: Int?
+    /// Write a checkpoint inside an epoch once this many minutes have passed since the last one.
+    public var checkpointMinutes = 10.0
     /// The model pair (a `GANModel`'s name in the run's catalogue).
     public var model = ModelCatalogue.builtIn.defaultModel.name
     /// The convolutional models' base width (the official code's DIM).
@@ -133,6 +135,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         try require(threads >= 1, "--threads must be at least 1, got \(threads)")
         if let maxSteps { try require(maxSteps >= 1, "--max-steps must be at least 1, got \(maxSteps)") }
         if let logEvery { try require(logEvery >= 1, "--log-every must be at least 1, got \(logEvery)") }
+        try require(checkpointMinutes > 0 && checkpointMinutes.isFinite,
+                    "--checkpoint-minutes must be a positive number, got \(checkpointMinutes)")
         if let evalEvery { try require(evalEvery >= 1, "--eval-every must be at least 1, got \(evalEvery)") }
         try require(evalCount >= 2, "--eval-count must be at least 2, got \(evalCount)")
         if let imageLimit { try require(imageLimit >= 1, "--limit must be at least 1, got \(imageLimit)") }

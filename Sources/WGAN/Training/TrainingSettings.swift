@@ -204,6 +204,10 @@ extension TrainingSetting {
                help: "Threads for matrix products and parallel work (default: the machine's core count).", mayChangeOnResume: true),
         .optional("log-every", key: "log_every", \.logEvery, help: "Also log the losses to log.jsonl every N steps.",
                   mayChangeOnResume: true),
+        .value("checkpoint-minutes", key: "checkpoint_minutes", \.checkpointMinutes,
+               help: "Also write a checkpoint inside an epoch once this many minutes have passed since the last one "
+                   + "(default 10), so that a killed run loses at most that much work.",
+               mayChangeOnResume: true, mayBeAbsentFromSavedRuns: true),
         .optional("eval-every", key: "eval_every", \.evalEvery,
                   help: "Log FID, Inception score, the confident share, the class histogram and the dev-set critic cost "
                       + "(the critic loss with its penalty over the test split, fresh generator batches) to log.jsonl every "
