@@ -33,7 +33,8 @@ extension TrainCommand {
                 if let resume, out != nil { throw ValidationError("--out cannot be used with --resume: the run continues in \(resume)") }
                 return try options()
             }, out: out.map { URL(fileURLWithPath: $0) }, resume: resume.map { URL(fileURLWithPath: $0) },
-               console: console, communicator: communicator, synchronisedBatchNorm: !unsynchronisedBatchNorm)
+               console: console, communicator: communicator, synchronisedBatchNorm: !unsynchronisedBatchNorm,
+               arguments: Array(CommandLine.arguments.dropFirst()))
         } catch {
             report(error)
             communicator.finish()

@@ -183,6 +183,19 @@ final class DistributedTrainingTests: XCTestCase {
         XCTAssertTrue(everything.contains("MPI_ABORT was invoked on rank 0") || everything.contains("show_help.c"), everything)
     }
 
+    /// Only rank 0 reads the settings: a rank given others is refused, before anything is written.
+    func testRanksGivenOtherOptionsThanRankZeroAreRefused() throws {
+        let folder = try temporaryFolder()
+        let wgan = try WGANExecutable.url.path
+        let run = try RunningWGAN(["-np", "1", "--oversubscribe", wgan, "train"] + Self.quick + ["--max-steps", "1", "--out", "run"]
+                                  + [":", "-np", "1", wgan, "train"] + Self.quick + ["--max-steps", "1", "--lambda", "5", "--out", "run"],
+                                  in: folder, environment: Self.environment, launcher: try mpirun())
+        let finished = run.wait()
+        XCTAssertNotEqual(finished.status, 0)
+        XCTAssertTrue(finished.standardError.contains("wgan: rank 1: error: rank 1 was given other options than rank 0"), finished.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run").path), "nothing written")
+    }
+
     func testMissingOpenMPIIsOneLine() throws {
         let folder = try temporaryFolder()
         let result = try wgan(["train", "--distributed", "--max-steps", "1", "--out", "run"], in: folder,

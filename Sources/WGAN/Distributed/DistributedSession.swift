@@ -1,5 +1,6 @@
 import Foundation
 import TensorFormats
+import WGANData
 import WGANEngine
 import WGANModels
 
@@ -17,7 +18,8 @@ public enum DistributedSession {
     ///   `FailureOnAnotherRank` when another rank failed (and said why).
     public static func trainer(options: () throws -> TrainingOptions, out: URL?, resume: URL?, console: TrainingSession.Console,
                                communicator: Communicator, synchronisedBatchNorm: Bool = true,
-                               catalogue: ModelCatalogue = .builtIn) throws -> Trainer {
+                               catalogue: ModelCatalogue = .builtIn, arguments: [String] = []) throws -> Trainer {
+        try checkSameArguments(arguments, communicator)
         let trainer = communicator.rank == 0
             ? try leader(options: options, out: out, resume: resume, console: console, communicator: communicator, catalogue: catalogue)
             : try follower(console: console, communicator: communicator, catalogue: catalogue)
@@ -83,6 +85,20 @@ public enum DistributedSession {
         }
         guard let trainer else { preconditionFailure("checkAll returns only when every rank succeeded") }
         return trainer
+    }
+
+    /// Throws on every rank unless every rank was given rank 0's `arguments`: only rank 0 reads
+    /// them, so another rank's would otherwise be ignored without a word.
+    private static func checkSameArguments(_ arguments: [String], _ communicator: Communicator) throws {
+        var digest = SHA256.hash(Array(arguments.joined(separator: "\u{0}").utf8))
+        let own = digest
+        digest.withUnsafeMutableBytes { communicator.broadcast($0, root: 0) }
+        try checkAll(communicator) {
+            guard digest == own else {
+                throw DistributedError("rank \(communicator.rank) was given other options than rank 0; every rank must get the same "
+                                       + "command line (one `mpirun … wgan train …`)")
+            }
+        }
     }
 
     /// Rank 0's `length` on every rank.

@@ -237,9 +237,9 @@ public final class Trainer {
     /// one (an epoch's end writes one anyway), so that a killed run loses at most that much work.
     private func checkpointIfDue() throws(TrainingError) {
         let time = now()
-        guard let since = checkpointTime else { checkpointTime = time; return }
-        var due = time - since >= config.checkpointMinutes * 60 && checkpointStep != progress.step
-        // Ranks decide together, so that every rank checks its weights at the same step.
+        if checkpointTime == nil { checkpointTime = time }
+        var due = time - (checkpointTime ?? time) >= config.checkpointMinutes * 60 && checkpointStep != progress.step
+        // Ranks decide together (every rank, every step), so that they check their weights at the same step.
         if let dataParallel { due = dataParallel.communicator.any(due) }
         if due { try writeCheckpoint() }
     }
