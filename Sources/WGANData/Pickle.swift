@@ -144,17 +144,26 @@ struct Unpickler {
         return .string(text)
     }
 
+    /// Adds to the dict on top of the stack in place: `consume` drops the popped node's reference
+    /// so that the pairs' storage is unique and grows, instead of being copied by every `SETITEM`
+    /// (which made a pickle of n single `SETITEM`s or `APPEND`s take time quadratic in n).
     private mutating func addItems(_ items: [Node]) throws(Failure) {
         let dict = try pop()
         guard items.count % 2 == 0, case .dict(var pairs) = dict.value else { throw Failure(reason: "SETITEMS outside a dict") }
+        let depthBefore = dict.depth
+        _ = consume dict
         for i in stride(from: 0, to: items.count, by: 2) { pairs.append((items[i].value, items[i + 1].value)) }
-        try push(.dict(pairs), holding: items, depthBefore: dict.depth)
+        try push(.dict(pairs), holding: items, depthBefore: depthBefore)
     }
 
+    /// Appends to the list on top of the stack in place, as `addItems` does to a dict.
     private mutating func appendItems(_ items: [Node]) throws(Failure) {
         let list = try pop()
-        guard case .list(let values) = list.value else { throw Failure(reason: "APPENDS outside a list") }
-        try push(.list(values + items.map(\.value)), holding: items, depthBefore: list.depth)
+        guard case .list(var values) = list.value else { throw Failure(reason: "APPENDS outside a list") }
+        let depthBefore = list.depth
+        _ = consume list
+        values.append(contentsOf: items.lazy.map(\.value))
+        try push(.list(values), holding: items, depthBefore: depthBefore)
     }
 
     private mutating func pushTuple(_ items: [Node]) throws(Failure) {

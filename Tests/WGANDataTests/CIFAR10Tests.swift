@@ -238,6 +238,28 @@ final class CIFAR10Tests: XCTestCase {
         }
     }
 
+    /// One `APPEND` or `SETITEM` per item used to copy the whole list or dict each time: 80,000
+    /// `APPEND`s (160 KB) took 87 s, so a few megabytes held a run for hours. Now they grow in
+    /// place; the bound is over ten times the 1.5 s this takes in a debug build on a busy machine.
+    func testSingleAppendsAndSetItemsTakeLinearTime() throws {
+        let count = 100_000
+        let start = Date()
+        var appends: [UInt8] = [0x80, 0x02, 0x5D]                                     // PROTO 2, EMPTY_LIST
+        for _ in 0..<count { appends += [0x4E, 0x61] }                                 // NONE, APPEND
+        let list = try Unpickler.load(appends + [0x2E])
+        guard case .list(let items) = list else { return XCTFail("not a list: \(list)") }
+        XCTAssertEqual(items.count, count)
+        XCTAssertEqual(items.last, PickleValue.none)
+        var setItems: [UInt8] = [0x80, 0x02, 0x7D]                                    // PROTO 2, EMPTY_DICT
+        for i in 0..<count { setItems += [0x4D, UInt8(i & 0xff), UInt8(i >> 8 & 0xff), 0x88, 0x73] }  // BININT2 i, NEWTRUE, SETITEM
+        let dict = try Unpickler.load(setItems + [0x2E])
+        guard case .dict(let pairs) = dict else { return XCTFail("not a dict: \(dict)") }
+        XCTAssertEqual(pairs.count, count)
+        XCTAssertEqual(pairs.last?.0, .int((count - 1) & 0xffff))
+        XCTAssertEqual(pairs.last?.1, .bool(true))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 20)
+    }
+
     /// Asserts that `body` fails to unpickle for exactly `reason`.
     private func assertFailure(_ reason: String, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> PickleValue) {
         do {
