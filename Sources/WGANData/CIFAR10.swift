@@ -30,36 +30,44 @@ public enum CIFAR10 {
     /// Reads `split` from `directory`, or from the `cifar-10-batches-bin` or `cifar-10-batches-py`
     /// folder inside it (as the tarballs extract). The training split is every
     /// `data_batch_N` from 1 up to the first one missing (so a folder of fewer files trains on
-    /// them). A full-size Python file (10,000 images) of an official name must have its
-    /// official MD5.
+    /// them), and a gap with later batches present is refused rather than those being dropped
+    /// silently: refusing keeps "the first k batches" the only partial set, which a person can
+    /// tell from the folder, instead of training on a set nobody chose. A full-size Python file
+    /// (10,000 images) of an official name must have its official MD5.
     ///
-    /// - Throws: `DataError` when nothing of either version is there, or a file is unreadable,
-    ///   malformed, or fails a checksum.
+    /// - Throws: `DataError` when nothing of either version is there, a training batch is missing
+    ///   before a present one, or a file is unreadable, malformed, or fails a checksum.
     public static func load(directory: URL, split: ImageDataset.Split) throws(DataError) -> ImageDataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
         else { throw .directoryNotFound(path: directory.path) }
-        let candidates = [directory, directory.appendingPathComponent("cifar-10-batches-bin"),
-                          directory.appendingPathComponent("cifar-10-batches-py")]
+        let subfolders = ["cifar-10-batches-bin", "cifar-10-batches-py"]
+        let candidates = [directory] + subfolders.map { directory.appendingPathComponent($0) }
         let first = fileNames(split)[0]
         for folder in candidates {
             for binary in [true, false] where exists(folder.appendingPathComponent(first + (binary ? ".bin" : ""))) {
                 return try load(folder: folder, split: split, binary: binary)
             }
         }
-        throw .fileNotFound(directory: directory.path, name: "\(first).bin (binary version) or \(first) (Python version)")
+        throw .versionedFileNotFound(directory: directory.path, binaryName: first + ".bin", pythonName: first, subfolders: subfolders)
     }
 
     private static func exists(_ url: URL) -> Bool { FileManager.default.fileExists(atPath: url.path) }
 
     private static func load(folder: URL, split: ImageDataset.Split, binary: Bool) throws(DataError) -> ImageDataset {
+        let files = fileNames(split).map { folder.appendingPathComponent($0 + (binary ? ".bin" : "")) }
+        let present = files.prefix { exists($0) }
+        if let lastPresent = files.lastIndex(where: { exists($0) }), lastPresent >= present.count {
+            let gap = files[present.count...lastPresent]
+            throw .missingBatches(directory: folder.path, missing: gap.filter { !exists($0) }.map(\.lastPathComponent),
+                                  later: gap.filter { exists($0) }.map(\.lastPathComponent))
+        }
         let checksums = try SHA256Sums.load(in: folder)
         var pixels: [UInt8] = [], labels: [UInt8] = []
-        for name in fileNames(split) {
-            let url = folder.appendingPathComponent(name + (binary ? ".bin" : ""))
-            guard exists(url) else { break }
+        for (name, url) in zip(fileNames(split), present) {
+            if binary { try checkBinarySize(path: url.path) }
             let bytes: [UInt8]
-            do { bytes = try Files.read(url.path) } catch { throw .unreadable(path: url.path, reason: error.description) }
+            do { bytes = try Files.read(url.path) } catch { throw .unreadable(path: url.path, reason: error.reason) }
             try checksums?.verify(bytes, name: url.lastPathComponent, path: url.path)
             let part = binary ? try readBinary(bytes, path: url.path) : try readPickle(bytes, path: url.path)
             if !binary, part.labels.count == imagesPerFile, let expected = pythonMD5s[name] {
@@ -70,6 +78,22 @@ public enum CIFAR10 {
             labels += part.labels
         }
         return ImageDataset(channels: 3, height: side, width: side, pixelBytes: pixels, labels: labels)
+    }
+
+    /// Refuses a binary-version file whose size is not a whole number of records, or more
+    /// records than an official file's 10,000, from its size alone: reading a wrong file whole
+    /// first would take the memory and time of whatever size it has.
+    static func checkBinarySize(path: String) throws(DataError) {
+        let record = 1 + pixelsPerImage
+        let size: Int
+        do { size = try Files.size(path) } catch { throw .unreadable(path: path, reason: error.reason) }
+        guard size > 0, size % record == 0 else {
+            throw .malformedFile(path: path, detail: "\(size) bytes is not a whole number of \(record)-byte records")
+        }
+        guard size <= imagesPerFile * record else {
+            throw .malformedFile(path: path, detail: "\(size) bytes is more than the \(imagesPerFile) records "
+                                     + "(\(imagesPerFile * record) bytes) of an official file")
+        }
     }
 
     /// Records of a label byte (0–9) and 3,072 pixel bytes.
@@ -129,7 +153,14 @@ public enum CIFAR10 {
             guard case .int(let size) = dimension, size >= 0 else { throw bad("'data' has a bad shape") }
             shape.append(size)
         }
-        guard let raw = fields[4].byteValue, raw.count == shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue })
+        var size = 1
+        for dimension in shape {
+            let (product, overflow) = size.multipliedReportingOverflow(by: dimension)
+            // Wrapped around, a shape like [2^62, 3072] would claim to need 0 bytes.
+            guard !overflow else { throw bad("'data' has shape \(shape), whose size overflows a 64-bit count") }
+            size = product
+        }
+        guard let raw = fields[4].byteValue, raw.count == size
         else { throw bad("'data' holds a different number of bytes than its shape \(shape) needs") }
         return (shape, raw)
     }

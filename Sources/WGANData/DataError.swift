@@ -7,6 +7,13 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case directoryNotFound(path: String)
     /// The folder exists but holds neither `name` nor `name.gz`.
     case fileNotFound(directory: String, name: String)
+    /// A dataset of two versions (CIFAR-10's binary and Python ones) has neither `binaryName` nor
+    /// `pythonName` in `directory` or the tarballs' `subfolders` inside it. Not `fileNotFound`,
+    /// whose `.gz` alternative does not apply.
+    case versionedFileNotFound(directory: String, binaryName: String, pythonName: String, subfolders: [String])
+    /// The training batches have a gap: `missing` are absent though `later` ones after them are
+    /// there, so reading up to the first missing one would drop those silently.
+    case missingBatches(directory: String, missing: [String], later: [String])
     /// A catalogued dataset is not at its default location.
     case datasetNotInstalled(dataset: String, directory: String, remedy: String)
     /// The file exists but could not be read.
@@ -54,6 +61,13 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "dataset folder not found: \(path)"
         case .fileNotFound(let directory, let name):
             return "neither \(name) nor \(name).gz is in \(directory)"
+        case .versionedFileNotFound(let directory, let binaryName, let pythonName, let subfolders):
+            return "neither \(binaryName) (binary version) nor \(pythonName) (Python version) is in \(directory)"
+                + (subfolders.isEmpty ? "" : " or its \(subfolders.joined(separator: " or ")) folder")
+        case .missingBatches(let directory, let missing, let later):
+            return "\(directory) lacks \(missing.joined(separator: ", ")) but holds \(later.joined(separator: ", ")) after "
+                + (missing.count == 1 ? "it" : "them") + ": the training batches are read from the first without a gap, "
+                + "so add the missing ones or remove the later ones"
         case .datasetNotInstalled(let dataset, let directory, let remedy):
             return "\(dataset) is not installed at \(directory): \(remedy)"
         case .unreadable(let path, let reason):

@@ -39,6 +39,22 @@ final class FilesTests: XCTestCase {
         XCTAssertEqual(try Files.read(folder + "/ten", limit: 10).count, 10)
     }
 
+    /// `size` answers from the file's metadata, following a symbolic link as `read` does, and
+    /// refuses what `read` refuses in the same sentences.
+    func testSizeFollowsLinksAndRefusesWhatReadRefuses() throws {
+        let folder = try temporaryFolder()
+        XCTAssertEqual(FileManager.default.createFile(atPath: folder + "/sparse", contents: nil), true)
+        XCTAssertEqual(truncate(folder + "/sparse", 1 << 30), 0)
+        XCTAssertEqual(try Files.size(folder + "/sparse"), 1 << 30)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/link", withDestinationPath: folder + "/sparse")
+        XCTAssertEqual(try Files.size(folder + "/link"), 1 << 30)
+        XCTAssertEqual(thrown { _ = try Files.size(folder) }?.description, "\(folder) is a folder, not a file")
+        XCTAssertEqual(mkfifo(folder + "/fifo", 0o644), 0)
+        XCTAssertEqual(thrown { _ = try Files.size(folder + "/fifo") }?.description, "\(folder)/fifo is not a regular file")
+        XCTAssertEqual(thrown { _ = try Files.size(folder + "/missing") }?.description,
+                       "cannot read \(folder)/missing: No such file or directory")
+    }
+
     func testWriteOverAFolderOrIntoAMissingFolderFailsAndChangesNothing() throws {
         let folder = try temporaryFolder()
         XCTAssertEqual(thrown { try Files.write([1], to: folder) }?.description, "\(folder) is a folder, not a file")
