@@ -84,6 +84,33 @@ final class ImageFolderTests: XCTestCase {
         }
     }
 
+    func testABombAndATruncatedJPEGAreSkippedWithTheirReasonOrStopAStrictRun() throws {
+        let folder = try makeTemporaryDirectory()
+        try write(checkerboard, to: folder.appendingPathComponent("a-good.png"))
+        try Data(XCTUnwrap(CraftedPNG.blankOneBit(width: 20000, height: 20000))).write(to: folder.appendingPathComponent("b-bomb.png"))
+        let gradient = try Bitmap(width: 32, height: 32, channels: 3, pixels: (0..<3072).map { UInt8($0 % 251) })
+        let jpeg = try JPEGWriter.encode(gradient, quality: 90)
+        try Data(jpeg.prefix(jpeg.count / 2)).write(to: folder.appendingPathComponent("c-cut.jpg"))
+        let loaded = try ImageFolder.load(directory: folder, options: ImageFolder.Options(side: 4))
+        XCTAssertEqual(loaded.dataset.count, 1)
+        XCTAssertEqual(Array(loaded.dataset.pixelBytes), [UInt8](repeating: 128, count: 16), "only the checkerboard")
+        XCTAssertEqual(loaded.skipped.map(\.path), ["b-bomb.png", "c-cut.jpg"])
+        XCTAssertEqual(loaded.skipped.map(\.reason),
+                       ["not a readable PNG: header claims 20000×20000 pixels, more than the limit of 67108864 (8192×8192)",
+                        "not a readable JPEG: Premature end of JPEG file"])
+        var strict = ImageFolder.Options(side: 4)
+        strict.strict = true
+        assertThrows(.undecodableImage(path: folder.appendingPathComponent("b-bomb.png").path,
+                                       reason: "not a readable PNG: header claims 20000×20000 pixels, more than the limit of 67108864 (8192×8192)")) {
+            try ImageFolder.load(directory: folder, options: strict)
+        }
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("b-bomb.png"))
+        assertThrows(.undecodableImage(path: folder.appendingPathComponent("c-cut.jpg").path,
+                                       reason: "not a readable JPEG: Premature end of JPEG file")) {
+            try ImageFolder.load(directory: folder, options: strict)
+        }
+    }
+
     func testTheCacheIsReusedAndACorruptOneIsRebuilt() throws {
         let folder = try makeFolder()
         var options = ImageFolder.Options(side: 4)
