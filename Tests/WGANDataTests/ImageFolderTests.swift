@@ -111,6 +111,25 @@ final class ImageFolderTests: XCTestCase {
         }
     }
 
+    func testAFileNameThatIsNotUTF8IsRead() throws {
+        let folder = try makeTemporaryDirectory()
+        try write(checkerboard, to: folder.appendingPathComponent("a.png"))
+        // "b-\xFF.png": 0xFF never occurs in UTF-8, so no Swift String names this file exactly.
+        let name = Array("b-".utf8) + [0xFF] + Array(".png".utf8)
+        let png = try PNGWriter.encode(checkerboard)
+        let descriptor = open((Array(folder.path.utf8) + [UInt8(ascii: "/")] + name).map { CChar(bitPattern: $0) } + [0],
+                              O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        XCTAssertGreaterThanOrEqual(descriptor, 0, "cannot create the file")
+        XCTAssertEqual(png.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }, png.count)
+        close(descriptor)
+        XCTAssertEqual(try ImageFolder.files(in: folder), ["a.png", "b-\u{FFFD}.png"])
+        let loaded = try ImageFolder.load(directory: folder, options: ImageFolder.Options(side: 4))
+        XCTAssertEqual(loaded.skipped.map(\.path), [])
+        XCTAssertEqual(loaded.skipped.map(\.reason), [])
+        XCTAssertEqual(loaded.dataset.count, 2)
+        XCTAssertEqual(Array(loaded.dataset.pixelBytes), [UInt8](repeating: 128, count: 32), "both checkerboards")
+    }
+
     func testTheCacheIsReusedAndACorruptOneIsRebuilt() throws {
         let folder = try makeFolder()
         var options = ImageFolder.Options(side: 4)
