@@ -40,22 +40,65 @@ public enum ImageFolder {
         public let fromCache: Bool
     }
 
-    /// The image files under `directory`, as paths relative to it, sorted.
+    /// The image files under `directory`, as paths relative to it, sorted. A name that is not
+    /// valid UTF-8 appears with U+FFFD for its odd bytes; `load` still reads it.
     ///
     /// - Throws: `DataError.directoryNotFound`.
     public static func files(in directory: URL) throws(DataError) -> [String] {
+        try imageFiles(in: directory).map(\.shown)
+    }
+
+    /// An image file found in a folder: its path relative to the folder as the file system holds
+    /// it, bytes that need not be UTF-8, and as text for messages.
+    struct FoundFile {
+        let bytes: [UInt8]
+        var shown: String { String(decoding: bytes, as: UTF8.self) }
+    }
+
+    /// The image files under `directory`, in byte order (not the locale's: the same list, and so
+    /// the same dataset, everywhere). Listed by `readdir` rather than `FileManager`, whose
+    /// `String` names lose bytes that are not UTF-8 and then open nothing.
+    static func imageFiles(in directory: URL) throws(DataError) -> [FoundFile] {
+        guard isFolder(directory.path) else {
+            throw .directoryNotFound(path: directory.path)
+        }
+        var found = [[UInt8]]()
+        collect(under: Array(directory.path.utf8), relative: [], into: &found)
+        return found.sorted { $0.lexicographicallyPrecedes($1) }.map(FoundFile.init)
+    }
+
+    /// Whether `path` is a folder or a link to one.
+    private static func isFolder(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue,
-              let enumerator = FileManager.default.enumerator(atPath: directory.path)
-        else { throw .directoryNotFound(path: directory.path) }
-        var found = [String]()
-        while let path = enumerator.nextObject() as? String {
-            let name = (path as NSString).lastPathComponent
-            guard !name.hasPrefix("."), extensions.contains((name as NSString).pathExtension.lowercased()) else { continue }
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// Adds the image files in the folder `root`/`relative` and its subfolders (not following
+    /// links to folders, as `FileManager`'s enumerator does not) to `found`, relative to `root`.
+    private static func collect(under root: [UInt8], relative: [UInt8], into found: inout [[UInt8]]) {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let folder = relative.isEmpty ? root : root + [slash] + relative
+        guard let stream = opendir(folder.map { CChar(bitPattern: $0) } + [0]) else { return }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            guard !name.isEmpty, name != [dot], name != [dot, dot] else { continue }
+            let path = relative.isEmpty ? name : relative + [slash] + name
+            var isFolder = Int32(entry.pointee.d_type) == Int32(DT_DIR)
+            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) {
+                var status = stat()
+                isFolder = lstat((root + [slash] + path).map { CChar(bitPattern: $0) } + [0], &status) == 0
+                    && status.st_mode & S_IFMT == S_IFDIR
+            }
+            if isFolder {
+                collect(under: root, relative: path, into: &found)
+                continue
+            }
+            guard name.first != dot, let extensionStart = name.lastIndex(of: dot),
+                  extensions.contains(String(decoding: name[(extensionStart + 1)...], as: UTF8.self).lowercased())
+            else { continue }
             found.append(path)
         }
-        // Byte order, not the locale's: the same list, and so the same dataset, everywhere.
-        return found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
     /// Whether `directory` has no image files (or cannot be listed).
@@ -69,7 +112,8 @@ public enum ImageFolder {
     public static func load(directory: URL, options: Options,
                             progress: ((Int, Int) -> Void)? = nil) throws(DataError) -> Loaded {
         precondition(options.side >= 1 && options.channels.map { $0 == 1 || $0 == 3 } != false, "bad image folder options")
-        let files = try files(in: directory)
+        let found = try imageFiles(in: directory)
+        let files = found.map(\.shown)
         guard !files.isEmpty else {
             throw .noImages(directory: directory.path, detail: "no .png, .jpg or .jpeg files in it or its subfolders")
         }
@@ -78,7 +122,7 @@ public enum ImageFolder {
         if let cache, let key, let cached = cache.read(key: key), !(options.strict && !cached.skipped.isEmpty) {
             return Loaded(dataset: cached.dataset, skipped: cached.skipped, cacheFile: cache.url(for: key), fromCache: true)
         }
-        let loaded = try decode(files, in: directory, options: options, progress: progress)
+        let loaded = try decode(found, in: directory, options: options, progress: progress)
         if let cache, let key { cache.write(loaded.dataset, skipped: loaded.skipped, key: key) }
         return Loaded(dataset: loaded.dataset, skipped: loaded.skipped, cacheFile: key.flatMap { cache?.url(for: $0) }, fromCache: false)
     }
@@ -97,18 +141,20 @@ public enum ImageFolder {
         init(_ count: Int) { outcomes = [Outcome?](repeating: nil, count: count) }
     }
 
-    private static func decode(_ files: [String], in directory: URL, options: Options,
+    private static func decode(_ found: [FoundFile], in directory: URL, options: Options,
                                progress: ((Int, Int) -> Void)?) throws(DataError) -> (dataset: ImageDataset, skipped: [(path: String, reason: String)]) {
+        let files = found.map(\.shown)
+        let root = Array(directory.path.utf8) + [UInt8(ascii: "/")]
         let slots = Slots(files.count)
         let planeChannels = options.channels ?? 3
         let report = progress.map { report in UncheckedBox(report) }
         slots.outcomes.withUnsafeMutableBufferPointer { outcomes in
             let outcomes = UncheckedBox(outcomes)
             DispatchQueue.concurrentPerform(iterations: files.count) { i in
-                let path = directory.appendingPathComponent(files[i]).path
                 let outcome: Outcome
                 do {
-                    let bitmap = try decodeFile(path)
+                    let bitmap = try decodeFile(fileSystemPath: root + found[i].bytes,
+                                                shownAs: directory.appendingPathComponent(files[i]).path)
                     outcome = .image(SquareResampler.planes(of: bitmap, side: options.side, channels: planeChannels),
                                      colour: bitmap.channels >= 3)
                 } catch {
@@ -159,8 +205,8 @@ public enum ImageFolder {
     }
 
     /// The file at `path` decoded by its contents' signature (PNG or JPEG), whatever its name says.
-    static func decodeFile(_ path: String) throws -> Bitmap {
-        let bytes = try Files.read(path)
+    static func decodeFile(fileSystemPath: [UInt8], shownAs path: String) throws -> Bitmap {
+        let bytes = try Files.read(fileSystemPath: fileSystemPath, shownAs: path)
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return try PNGReader.decode(bytes, source: path) }
         if bytes.starts(with: [0xFF, 0xD8]) { return try JPEGReader.decode(bytes, source: path) }
         throw ImageError.invalidInput("neither a PNG nor a JPEG file (\(bytes.count) bytes)")

@@ -16,8 +16,25 @@ public enum Files {
     ///
     /// - Parameter limit: the largest size accepted; a larger file is refused before it is read.
     public static func read(_ path: String, limit: Int = .max) throws(FileError) -> [UInt8] {
-        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer before fstat can refuse it.
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        try read(opened: open(path, readFlags), path: path, limit: limit)
+    }
+
+    /// The whole content of the regular file whose path is the bytes `fileSystemPath`: a name
+    /// that is not valid UTF-8 has no `String` that opens it (decoding replaces the odd bytes).
+    /// `shownAs` names the file in errors.
+    public static func read(fileSystemPath: [UInt8], shownAs path: String, limit: Int = .max) throws(FileError) -> [UInt8] {
+        guard !fileSystemPath.contains(0) else {
+            throw FileError(path: path, reason: "its path holds a NUL byte", description: "cannot read \(path): its path holds a NUL byte")
+        }
+        let terminated = fileSystemPath.map { CChar(bitPattern: $0) } + [0]
+        return try read(opened: open(terminated, readFlags), path: path, limit: limit)
+    }
+
+    /// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer before fstat can refuse it.
+    private static let readFlags = O_RDONLY | O_CLOEXEC | O_NONBLOCK
+
+    /// The content of the file `descriptor` (-1: the open failed, `errno` says why), closed after.
+    private static func read(opened descriptor: Int32, path: String, limit: Int) throws(FileError) -> [UInt8] {
         guard descriptor >= 0 else { throw .system("read", path) }
         defer { close(descriptor) }
         var status = stat()

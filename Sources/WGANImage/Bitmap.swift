@@ -10,6 +10,21 @@ public struct Bitmap: Sendable, Equatable {
     /// `width · height · channels` bytes.
     public let pixels: [UInt8]
 
+    /// The most pixels a PNG or JPEG file may declare for `PNGReader` and `JPEGReader` to decode
+    /// it: 2^26, 8192×8192 or a 67-megapixel photo. A header can claim any size, and a 48 KB
+    /// 1-bit PNG can declare 20000×20000 pixels that decode to 1.2 GB; the readers check the
+    /// header against this limit before allocating, so that one file costs at most 256 MiB (RGBA).
+    public static let maximumDecodedPixels = 1 << 26
+
+    /// Why a file declaring `width`×`height` pixels is refused, or nil when it is within
+    /// `maximumDecodedPixels`.
+    static func sizeProblem(width: Int, height: Int) -> String? {
+        guard width > 0, height > 0 else { return "header claims \(width)×\(height) pixels" }
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard overflow || pixels > maximumDecodedPixels else { return nil }
+        return "header claims \(width)×\(height) pixels, more than the limit of \(maximumDecodedPixels) (8192×8192)"
+    }
+
     /// Checks that the sizes are positive, that `channels` is a PNG layout and that `pixels` holds
     /// exactly `width · height · channels` bytes; throws `ImageError.invalidInput` otherwise.
     public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) throws {

@@ -9,9 +9,11 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     case fileSystem(FileError)
     /// libpng refused to encode the pixels.
     case encodingFailed(String)
-    /// The bytes are not a PNG libpng can decode (corrupt, truncated, unsupported).
+    /// The bytes are not a PNG libpng can decode (corrupt, truncated, unsupported, more pixels than
+    /// `Bitmap.maximumDecodedPixels`).
     case decodingFailed(source: String, reason: String)
-    /// The bytes are not a JPEG libjpeg-turbo can decode (corrupt, truncated, CMYK, too large).
+    /// The bytes are not a JPEG libjpeg-turbo can decode without a warning (corrupt, truncated, CMYK,
+    /// more pixels than `Bitmap.maximumDecodedPixels`).
     case jpegDecodingFailed(source: String, reason: String)
 
     public var description: String {

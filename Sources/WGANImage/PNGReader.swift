@@ -21,6 +21,8 @@ public enum PNGReader {
     }
 
     /// The image in `data`, the bytes of a PNG file; `source` names them in error messages.
+    /// Only the header is read before the size is checked: a file declaring more than
+    /// `Bitmap.maximumDecodedPixels` pixels is refused without decoding a row.
     public static func decode(_ data: [UInt8], source: String = "PNG data") throws -> Bitmap {
         try data.withUnsafeBytes { raw in
             var image = png_image.blank()
@@ -32,6 +34,10 @@ public enum PNGReader {
             // gamma-encodes them; other decoders (PIL) just scale them.
             image.flags |= png_uint_32(PNG_IMAGE_FLAG_16BIT_sRGB)
             let width = Int(image.width), height = Int(image.height)
+            if let problem = Bitmap.sizeProblem(width: width, height: height) {
+                png_image_free(&image)
+                throw ImageError.decodingFailed(source: source, reason: problem)
+            }
             let channels = PNGFormat.channels(of: image.format)
             // A corrupt header can claim a huge size; refuse it before allocating. Deflate expands
             // at most 1032-fold and 1-bit palette samples grow 32-fold into RGBA, so a genuine

@@ -20,6 +20,19 @@ final class SizeLimitTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["run"], "nothing else was written")
     }
 
+    func testAnImageSizeBeyondTheMachineIsRefusedBeforeDecodingAndNamed() throws {
+        let folder = try temporaryFolder()
+        let pictures = folder.appendingPathComponent("pictures")
+        try FileManager.default.createDirectory(at: pictures, withIntermediateDirectories: true)
+        // Undecodable files: a check after decoding would report them instead of the size.
+        for name in ["a.png", "b.png", "c.jpg"] { try Data("not an image".utf8).write(to: pictures.appendingPathComponent(name)) }
+        try assertOneLineError(["train", "--data-dir", pictures.path, "--image-size", "4096", "--batch-size", "2", "--out", "r"],
+                               in: folder, "training on 3 image files at --image-size 4096 with --batch-size 2 and --latent-dim 100 would need about ")
+        try assertOneLineError(["train", "--data-dir", pictures.path, "--image-size", "4096", "--out", "r"],
+                               in: folder, "(use a smaller --image-size, --batch-size or --latent-dim)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["pictures"], "nothing was written")
+    }
+
     func testHugeBatchSizeAndCriticStepsTrainOnTheWholeData() throws {
         let folder = try temporaryFolder()
         let huge = "\(Int.max)"

@@ -84,6 +84,52 @@ final class ImageFolderTests: XCTestCase {
         }
     }
 
+    func testABombAndATruncatedJPEGAreSkippedWithTheirReasonOrStopAStrictRun() throws {
+        let folder = try makeTemporaryDirectory()
+        try write(checkerboard, to: folder.appendingPathComponent("a-good.png"))
+        try Data(XCTUnwrap(CraftedPNG.blankOneBit(width: 20000, height: 20000))).write(to: folder.appendingPathComponent("b-bomb.png"))
+        let gradient = try Bitmap(width: 32, height: 32, channels: 3, pixels: (0..<3072).map { UInt8($0 % 251) })
+        let jpeg = try JPEGWriter.encode(gradient, quality: 90)
+        try Data(jpeg.prefix(jpeg.count / 2)).write(to: folder.appendingPathComponent("c-cut.jpg"))
+        let loaded = try ImageFolder.load(directory: folder, options: ImageFolder.Options(side: 4))
+        XCTAssertEqual(loaded.dataset.count, 1)
+        XCTAssertEqual(Array(loaded.dataset.pixelBytes), [UInt8](repeating: 128, count: 16), "only the checkerboard")
+        XCTAssertEqual(loaded.skipped.map(\.path), ["b-bomb.png", "c-cut.jpg"])
+        XCTAssertEqual(loaded.skipped.map(\.reason),
+                       ["not a readable PNG: header claims 20000×20000 pixels, more than the limit of 67108864 (8192×8192)",
+                        "not a readable JPEG: Premature end of JPEG file"])
+        var strict = ImageFolder.Options(side: 4)
+        strict.strict = true
+        assertThrows(.undecodableImage(path: folder.appendingPathComponent("b-bomb.png").path,
+                                       reason: "not a readable PNG: header claims 20000×20000 pixels, more than the limit of 67108864 (8192×8192)")) {
+            try ImageFolder.load(directory: folder, options: strict)
+        }
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("b-bomb.png"))
+        assertThrows(.undecodableImage(path: folder.appendingPathComponent("c-cut.jpg").path,
+                                       reason: "not a readable JPEG: Premature end of JPEG file")) {
+            try ImageFolder.load(directory: folder, options: strict)
+        }
+    }
+
+    func testAFileNameThatIsNotUTF8IsRead() throws {
+        let folder = try makeTemporaryDirectory()
+        try write(checkerboard, to: folder.appendingPathComponent("a.png"))
+        // "b-\xFF.png": 0xFF never occurs in UTF-8, so no Swift String names this file exactly.
+        let name = Array("b-".utf8) + [0xFF] + Array(".png".utf8)
+        let png = try PNGWriter.encode(checkerboard)
+        let descriptor = open((Array(folder.path.utf8) + [UInt8(ascii: "/")] + name).map { CChar(bitPattern: $0) } + [0],
+                              O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        XCTAssertGreaterThanOrEqual(descriptor, 0, "cannot create the file")
+        XCTAssertEqual(png.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }, png.count)
+        close(descriptor)
+        XCTAssertEqual(try ImageFolder.files(in: folder), ["a.png", "b-\u{FFFD}.png"])
+        let loaded = try ImageFolder.load(directory: folder, options: ImageFolder.Options(side: 4))
+        XCTAssertEqual(loaded.skipped.map(\.path), [])
+        XCTAssertEqual(loaded.skipped.map(\.reason), [])
+        XCTAssertEqual(loaded.dataset.count, 2)
+        XCTAssertEqual(Array(loaded.dataset.pixelBytes), [UInt8](repeating: 128, count: 32), "both checkerboards")
+    }
+
     func testTheCacheIsReusedAndACorruptOneIsRebuilt() throws {
         let folder = try makeFolder()
         var options = ImageFolder.Options(side: 4)

@@ -94,6 +94,19 @@ final class PNGTests: TemporaryFolderTestCase {
         }
     }
 
+    func testDecompressionBombIsRefusedFromItsHeaderWithTheLimitNamed() throws {
+        let bomb = try XCTUnwrap(CraftedPNG.blankOneBit(width: 20000, height: 20000))
+        XCTAssertLessThan(bomb.count, 100_000, "400 million pixels in a small file")
+        expectImageError(try PNGReader.decode(bomb, source: "bomb.png")) { error in
+            "\(error)" == "bomb.png: not a readable PNG: header claims 20000×20000 pixels, more than the limit of 67108864 (8192×8192)"
+        }
+        let justOver = try XCTUnwrap(CraftedPNG.blankOneBit(width: 8193, height: 8192))
+        expectImageError(try PNGReader.decode(justOver)) { "\($0)".hasSuffix("header claims 8193×8192 pixels, more than the limit of 67108864 (8192×8192)") }
+        let atTheLimit = try PNGReader.decode(XCTUnwrap(CraftedPNG.blankOneBit(width: 8192, height: 8192)))
+        XCTAssertEqual([atTheLimit.width, atTheLimit.height, atTheLimit.channels], [8192, 8192, 1])
+        XCTAssertEqual(atTheLimit.pixels.max(), 0, "all black")
+    }
+
     func testReadingAMissingFileIsAFileSystemError() {
         expectImageError(try PNGReader.read(from: path("nothing.png")), \.isFileSystem)
         expectImageError(try PNGReader.read(from: folder), \.isFileSystem)

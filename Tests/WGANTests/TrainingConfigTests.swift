@@ -20,6 +20,20 @@ final class TrainingConfigTests: XCTestCase {
         XCTAssertNil(config.maxSteps)
     }
 
+    func testTheMemoryCheckOfAnImageFolderRunNamesImageSize() throws {
+        var config = try TrainingOptions().freshConfig()
+        config.batchSize = 1_000_000_000
+        let model = try config.model()
+        XCTAssertThrowsError(try TrainingModels.checkMemory(config: config, model: model, imageShape: [1, 8, 8], imageFolder: true)) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.hasPrefix("training with --image-size 8, --batch-size 1000000000 and --latent-dim 100 would need about "), message)
+            XCTAssertTrue(message.hasSuffix("(use a smaller --image-size, --batch-size or --latent-dim)"), message)
+        }
+        XCTAssertThrowsError(try TrainingModels.checkMemory(config: config, model: model, imageShape: [1, 8, 8])) { error in
+            XCTAssertTrue("\(error)".hasSuffix("(use a smaller --batch-size or --latent-dim)"), "\(error)")
+        }
+    }
+
     func testPaperPresetAndExplicitFlagsOverrideIt() throws {
         var options = TrainingOptions()
         options.preset = "paper"

@@ -17,6 +17,9 @@ public struct TrainingData {
     /// [channels, height, width] of one image, or [2] for points: the generator's output shape.
     public var imageShape: [Int] { source.sampleShape }
 
+    /// Whether the images were made square from a folder's files (`--image-size` applies).
+    public var isImageFolder: Bool { name == DatasetName.imageFolder.rawValue }
+
     /// The images, for a run on images.
     public var images: ImageDataset? { (source as? ImageSource)?.dataset }
 
@@ -53,6 +56,11 @@ public struct TrainingData {
         if name == .imageFolder {
             // The model's own image size, unless --image-size says otherwise.
             let side = try config.imageSize ?? (model ?? config.model()).defaultImageShape.last ?? 1
+            // The size's memory is checked before a file is decoded, not minutes and gigabytes later.
+            let files = try ImageFolder.files(in: directory)
+            if !files.isEmpty, let model = model ?? (try? config.model()) {
+                try TrainingModels.checkMemory(config: config, model: model, imageFolderSide: side, files: files.count)
+            }
             dataset = try loadFolder(directory, config: config, side: side, cache: imageCache, progress: progress, warn: warn)
         } else {
             guard config.imageSize == nil && config.channels == nil else {

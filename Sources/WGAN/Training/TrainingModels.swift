@@ -52,13 +52,39 @@ public final class TrainingModels {
     }
 
     /// Throws unless a training step with these settings fits in the machine's memory; checked
-    /// before the models are built.
-    public static func checkMemory(config: TrainingConfig, model: any GANModel, imageShape: [Int]) throws(TrainingError) {
+    /// before the models are built. `imageFolder`: the images were made square from a folder's
+    /// files, so a smaller `--image-size` is a remedy too, and the message names it.
+    public static func checkMemory(config: TrainingConfig, model: any GANModel, imageShape: [Int],
+                                   imageFolder: Bool = false) throws(TrainingError) {
         let spec = config.modelSpec(imageShape: imageShape)
         try check(spec, of: model)
+        let size = imageFolder ? "--image-size \(imageShape.last ?? 1), " : ""
         try MemoryBudget.require(floats: ModelSize.trainingFloats(model.sizes(spec), batch: config.batchSize),
-                                 for: "training with --batch-size \(config.batchSize) and --latent-dim \(config.latentDimension)",
-                                 remedy: "use a smaller --batch-size or --latent-dim")
+                                 for: "training with \(size)--batch-size \(config.batchSize) and --latent-dim \(config.latentDimension)",
+                                 remedy: "use a smaller \(imageFolder ? "--image-size, " : "")--batch-size or --latent-dim")
+    }
+
+    /// Throws unless training on `files` image files made `side`×`side` fits in the machine's
+    /// memory, checked before any file is decoded: at `--image-size 4096` decoding a folder takes
+    /// minutes and gigabytes, only for the check after it to refuse the size.
+    ///
+    /// Counts what cannot be avoided, so that it refuses nothing the later checks would accept:
+    /// batches no larger than the folder, the model's fewest channels unless `--channels`
+    /// is given (the files' colours are not known yet), and the decoded squares kept as bytes
+    /// (every file's, in the 3 planes `ImageFolder` keeps unless `--channels 1`).
+    public static func checkMemory(config: TrainingConfig, model: any GANModel, imageFolderSide side: Int,
+                                   files: Int) throws(TrainingError) {
+        var modelChannels = 1
+        if case .images(_, let accepted) = model.samples { modelChannels = accepted.min() ?? 1 }
+        let spec = config.modelSpec(imageShape: [config.channels ?? modelChannels, side, side])
+        // A shape the model cannot make is left to the check after decoding, which knows the channels.
+        guard model.problem(with: spec) == nil else { return }
+        let batch = max(1, min(config.batchSize, files, config.imageLimit ?? files))
+        let decodedFloats = CheckedSize.product(files, config.channels ?? 3, side, side).map { ($0 + 3) / 4 }
+        try MemoryBudget.require(floats: CheckedSize.sum(ModelSize.trainingFloats(model.sizes(spec), batch: batch), decodedFloats),
+                                 for: "training on \(files) image file\(files == 1 ? "" : "s") at --image-size \(side) with "
+                                     + "--batch-size \(config.batchSize) and --latent-dim \(config.latentDimension)",
+                                 remedy: "use a smaller --image-size, --batch-size or --latent-dim")
     }
 
     /// The name of the first parameter or buffer holding a NaN or an infinity, if any.

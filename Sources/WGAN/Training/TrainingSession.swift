@@ -35,7 +35,8 @@ public enum TrainingSession {
                                          progress: console.reporter, warn: console.info)
         let (config, warning) = data.fittingBatches(requested)
         if let warning { console.info(warning) }
-        try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape)
+        try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape,
+                                       imageFolder: data.isImageFolder)
         let blas = try prepareBLAS(threads: config.threads)
         let run = try RunDirectory.createNew(at: out, parent: runsFolder)
         var initRandom = RandomGenerator(seed: config.seed)
@@ -62,7 +63,8 @@ public enum TrainingSession {
         let model = try config.model(in: catalogue)
         let data = try TrainingData.load(config, model: model, imageCache: imageCache(besideRunIn: directory.deletingLastPathComponent()),
                                          progress: console.reporter, warn: console.info)
-        try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape)
+        try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape,
+                                       imageFolder: data.isImageFolder)
         let blas = try prepareBLAS(threads: config.threads)
         let (models, saved) = try restore(file, path: path, config: config, model: model, data: data) { data in
             TrainingError.checkpoint(path: path, problem: "the run trained on other images than those now in "
