@@ -84,8 +84,10 @@ let package = Package(
         .testTarget(name: "WGANNNTests", dependencies: ["WGANNN", "WGANOptim", "WGANEngine"]),
         .testTarget(name: "WGANFilesTests", dependencies: ["WGANFiles"]),
         .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
-        .testTarget(name: "WGANDataTests", dependencies: ["WGANData", "WGANImage", "CZlib"]),
-        .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles", "CZlib"]),
+        // Hand-built image files (decompression bombs) for the image and data tests.
+        .target(name: "WGANImageTestSupport", dependencies: ["CZlib"], path: "Tests/ImageSupport"),
+        .testTarget(name: "WGANDataTests", dependencies: ["WGANData", "WGANImage", "WGANImageTestSupport"]),
+        .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles", "WGANImageTestSupport"]),
         .testTarget(name: "WGANPlotTests", dependencies: ["WGANPlot", "WGANImage"]),
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "WGANTestSupport", "WGANEngineTestSupport", "CKernels", "TensorFormats",
                                                       "WGANEngine", "WGANNN", "WGANOptim", "WGANData", "WGANImage"]),

@@ -1,6 +1,7 @@
 import Foundation
 import WGANFiles
 import WGANImage
+import WGANImageTestSupport
 import XCTest
 @testable import WGANData
 

@@ -1,5 +1,6 @@
 import Foundation
 import WGANFiles
+import WGANImageTestSupport
 import XCTest
 @testable import WGANImage
 

@@ -1,10 +1,10 @@
 import CZlib
 
 /// Hand-built PNG files that the project's writer would never make.
-enum CraftedPNG {
+public enum CraftedPNG {
     /// A 1-bit grey PNG of `width`×`height` black pixels, zlib-compressed: a decompression bomb,
     /// 20000×20000 pixels (400 million, 1.2 GB once expanded to RGB) in about 50 KB. Nil when zlib fails.
-    static func blankOneBit(width: Int, height: Int) -> [UInt8]? {
+    public static func blankOneBit(width: Int, height: Int) -> [UInt8]? {
         // Each row: the filter byte (0, none) and the packed bits.
         let rows = [UInt8](repeating: 0, count: (1 + (width + 7) / 8) * height)
         var compressedCount = compressBound(uLong(rows.count))
