@@ -150,7 +150,8 @@ final class TrainingSettingsTableTests: XCTestCase {
         XCTAssertEqual(Set(json.keys), Set(TrainingSetting.all.map(\.key)))
         XCTAssertEqual(Set(TrainingSetting.all.map(\.name)).count, TrainingSetting.all.count, "flags are distinct")
         XCTAssertEqual(TrainingSetting.all.filter(\.mayChangeOnResume).map(\.flag),
-                       ["--epochs", "--iterations", "--max-steps", "--threads", "--log-every", "--eval-every", "--eval-count", "--diagnostics"])
+                       ["--epochs", "--iterations", "--max-steps", "--threads", "--log-every", "--checkpoint-minutes", "--eval-every",
+                        "--eval-count", "--diagnostics"])
     }
 
     func testArgumentsAreReadByTheTable() throws {
