@@ -118,7 +118,7 @@ public struct NPYArray: Equatable, Sendable {
 }
 
 /// The dtypes `NPYArray` reads.
-public enum NPYElementType: String, Sendable {
+public enum NPYElementType: String, CaseIterable, Sendable {
     case float32 = "<f4", float64 = "<f8", uint8 = "|u1"
 
     /// NumPy writes bytes as `'|u1'`; `'<u1'` and `'>u1'` mean the same.

@@ -11,7 +11,7 @@ public indirect enum NPYError: Error, Equatable, Sendable, CustomStringConvertib
     case unsupportedVersion(major: UInt8, minor: UInt8)
     case truncatedHeader(expectedBytes: Int, availableBytes: Int)
     case malformedHeader(reason: String)
-    /// Only little-endian float32 (`<f4`) and float64 (`<f8`) are read.
+    /// Only the dtypes of `NPYElementType` are read: little-endian float32 and float64, and bytes.
     case unsupportedDType(String)
     /// Column-major data (`fortran_order: True`) is not read.
     case fortranOrder
@@ -31,7 +31,8 @@ public indirect enum NPYError: Error, Equatable, Sendable, CustomStringConvertib
         case let .truncatedHeader(expectedBytes, availableBytes):
             "the header needs \(expectedBytes) bytes but the file has \(availableBytes)"
         case let .malformedHeader(reason): "malformed header: \(reason)"
-        case let .unsupportedDType(descr): "unsupported dtype '\(descr)' (only '<f4' and '<f8' are read)"
+        case let .unsupportedDType(descr):
+            "unsupported dtype '\(descr)' (only " + NPYElementType.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ") + " are read)"
         case .fortranOrder: "the array is in Fortran (column-major) order; only C order is read"
         case let .sizeOverflow(shape): "shape \(shape) is too large"
         case let .truncatedData(expectedBytes, availableBytes):

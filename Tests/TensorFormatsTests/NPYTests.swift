@@ -129,6 +129,8 @@ final class NPYTests: XCTestCase {
         let integers = npyBytes(dictionary: "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", spaces: 60,
                                 payloadHex: String(repeating: "00", count: 16))
         XCTAssertEqual(readingError(integers), .unsupportedDType("<i8"))
+        // Bytes are read too, and the message says so.
+        XCTAssertEqual("\(NPYError.unsupportedDType("<i8"))", "unsupported dtype '<i8' (only '<f4', '<f8', '|u1' are read)")
     }
 
     func testBytesAreReadExactly() throws {
