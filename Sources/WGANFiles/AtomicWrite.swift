@@ -40,6 +40,8 @@ extension Files {
     public struct StagedFile: Sendable {
         public let path: String
         let temporary: String
+        /// The folder of both, flushed once the file is in place.
+        let folder: String
 
         /// Removes the temporary file; the target is untouched.
         public func discard() { unlink(temporary) }
@@ -74,7 +76,7 @@ extension Files {
             unlink(temporary)
             throw failure
         }
-        return StagedFile(path: path, temporary: temporary)
+        return StagedFile(path: path, temporary: temporary, folder: folder)
     }
 
     /// Puts staged files in place, in order, and flushes their folders. Every byte is on disk
@@ -90,7 +92,7 @@ extension Files {
                 files[index...].forEach { $0.discard() }
                 throw failure
             }
-            if let folder = try? folderOfFile(file.path), !folders.contains(folder) { folders.append(folder) }
+            if !folders.contains(file.folder) { folders.append(file.folder) }
         }
         folders.forEach(flushFolder)
     }

@@ -119,15 +119,6 @@ public enum ModelStateFile {
         }
     }
 
-    /// Writes `file` atomically, reporting a failure as `TrainingError.output`.
-    public static func write(_ file: SafeTensors, to url: URL) throws(TrainingError) {
-        do {
-            try file.write(to: url)
-        } catch {
-            throw outputError(error, url)
-        }
-    }
-
     /// A failure to write `url` as the run reports it: the file and the reason, once.
     private static func outputError(_ error: SafeTensorsError, _ url: URL) -> TrainingError {
         guard case .cannotWrite(_, let reason) = error else { return .output(path: url.path, problem: "\(error)") }
