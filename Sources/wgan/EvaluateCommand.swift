@@ -53,22 +53,27 @@ struct EvaluateCommand: ParsableCommand {
             }
             try BLAS.load()
             Parallel.threads = threads
-            let images = try self.images(range: range)
             let evaluator = try Evaluator(dataset: name, dataDirectory: dataDir.map { URL(fileURLWithPath: $0) })
-            let report = try evaluator.evaluate(images, floor: true)
+            var measurement = try evaluator.measurement()
+            try forEachImageBatch(range: range) { try measurement.add($0) }
+            let report = try evaluator.report(measurement, floor: true)
             if json { printLine(report.json) } else { report.lines.forEach(printLine) }
         }
     }
 
-    /// The images to score, [N, 1, 28, 28] in [0, 1].
-    private func images(range: ClosedRange<Float>?) throws -> Tensor {
+    /// The images to score, [n, 1, 28, 28] in [0, 1], a batch at a time: memory is bounded by a
+    /// batch (and a --samples file), not by --count.
+    private func forEachImageBatch(range: ClosedRange<Float>?, _ body: (Tensor) throws -> Void) throws {
         if let samples {
             var images = try SampleImages.read(URL(fileURLWithPath: samples), imageShape: FeatureClassifier.imageShape, range: range)
             if let count {
                 guard count <= images.shape[0] else { throw EvaluationError.invalid("--count \(count) is more than the \(images.shape[0]) samples in \(samples)") }
                 images = images.rows(0..<count)
             }
-            return images
+            for start in stride(from: 0, to: images.shape[0], by: Evaluator.batchSize) {
+                try body(images.rows(start..<min(images.shape[0], start + Evaluator.batchSize)))
+            }
+            return
         }
         guard let mode = GeneratorSampler.BatchNormMode(rawValue: batchNorm) else {
             throw EvaluationError.invalid("unknown --batch-norm '\(batchNorm)' (expected running or batch)")
@@ -77,6 +82,6 @@ struct EvaluateCommand: ParsableCommand {
         guard sampler.generator.imageShape == FeatureClassifier.imageShape else {
             throw EvaluationError.invalid("the generator makes \(sampler.generator.imageShape) images; the classifier takes [1, 28, 28]")
         }
-        return try sampler.unitImages(count: count ?? 10_000, seed: seed, batchNorm: mode)
+        try sampler.forEachUnitImageBatch(count: count ?? 10_000, seed: seed, batchNorm: mode, body)
     }
 }

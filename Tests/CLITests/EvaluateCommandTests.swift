@@ -112,6 +112,38 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertNotEqual(batch.standardOutput, first.standardOutput, "train-mode BatchNorm gives other samples")
     }
 
+    /// Scoring 10⁸ samples (the generator's noise alone would be 40 GB) runs in the memory of one
+    /// batch: a few seconds in, the process is still working and its peak resident size is small;
+    /// SIGTERM still stops it.
+    func testEvaluationMemoryIsBoundedByTheBatchNotTheCount() throws {
+        let folder = try temporaryFolder()
+        let (data, _) = try smallData(in: folder)
+        let settings = ["train"] + quickTraining + ["--epochs", "1", "--data-dir", data.path]
+        let trained = try wgan(settings + ["--out", "run"], in: folder)
+        XCTAssertEqual(trained.status, 0, trained.standardError)
+        let huge = "100000000"
+        for arguments in [["evaluate", "--checkpoint", "run", "--count", huge, "--data-dir", data.path],
+                          settings + ["--epochs", "2", "--eval-every", "1", "--eval-count", huge, "--out", "evaluating"]] {
+            let running = try RunningWGAN(arguments, in: folder)
+            Thread.sleep(forTimeInterval: 4)
+            let peak = Self.peakResidentMegabytes(of: running.process.processIdentifier)
+            let stillRunning = running.process.isRunning
+            // Training stops at its next step on SIGTERM: the evaluation gives way to it.
+            running.process.terminate()
+            let finished = running.wait(timeout: 30)
+            XCTAssertTrue(stillRunning, "\(arguments) ended early: \(finished.status) \(finished.standardError)")
+            XCTAssertLessThan(try XCTUnwrap(peak), 400, "\(arguments): peak resident MiB")
+            if arguments[0] == "train" { XCTAssertEqual(finished.status, 143, "stopped cleanly at its next step: \(finished.standardError)") }
+        }
+    }
+
+    /// `VmHWM` of process `pid` in MiB.
+    private static func peakResidentMegabytes(of pid: Int32) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return line.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap { Double($0) }.map { $0 / 1024 }
+    }
+
     func testEvaluationsInARunMeasuredInIterationsComeEveryNSteps() throws {
         let folder = try temporaryFolder()
         let (data, _) = try smallData(in: folder)

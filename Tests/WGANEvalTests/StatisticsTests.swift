@@ -34,6 +34,37 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(try stats.frechetDistance(to: scaled), meanPart + stats.covariance.trace, accuracy: 1e-4)
     }
 
+    /// Batches of 7, 1 and 32 rows give the statistics of all 40 at once, with features far from
+    /// zero (where a one-pass Σx² − n·m² would lose digits).
+    func testStatisticsGatheredInBatchesAreThoseOfTheWholeSet() throws {
+        var random = RandomGenerator(seed: 5)
+        let x = withoutGrad { Tensor.randn([40, 6], using: &random) * 0.01 + 1000 }
+        let whole = try FeatureStatistics(features: x)
+        var accumulator = try FeatureStatistics.Accumulator(dimension: 6)
+        for range in [0..<7, 7..<8, 8..<40] { accumulator.add(x.rows(range)) }
+        let batched = try accumulator.statistics()
+        XCTAssertEqual(batched.count, 40)
+        for (a, b) in zip(batched.mean, whole.mean) { XCTAssertEqual(a, b, accuracy: 1e-12 * abs(b)) }
+        let scale = whole.covariance.values.map(abs).max()!
+        for (a, b) in zip(batched.covariance.values, whole.covariance.values) { XCTAssertEqual(a, b, accuracy: 1e-9 * scale) }
+        XCTAssertGreaterThan(scale, 1e-5, "the covariance is the noise's (1e-4), not rounding")
+        XCTAssertThrowsError(try FeatureStatistics.Accumulator(dimension: 6).statistics(), "no samples")
+    }
+
+    func testScoresGatheredInBatchesAreThoseOfTheWholeSet() {
+        var random = RandomGenerator(seed: 6)
+        let logits = withoutGrad { Tensor.randn([30, 4], using: &random) * 3 }
+        let whole = ClassifierScores(logits: logits)
+        var accumulator = ClassifierScores.Accumulator(classes: 4)
+        for range in [0..<11, 11..<12, 12..<30] { accumulator.add(logits.rows(range)) }
+        let batched = accumulator.scores
+        XCTAssertEqual(batched.inceptionScore, whole.inceptionScore, accuracy: 1e-12)
+        XCTAssertEqual(batched.confident, whole.confident)
+        XCTAssertEqual(batched.classes, whole.classes)
+        XCTAssertEqual(batched.classes.reduce(0, +), 30)
+        XCTAssertGreaterThan(whole.inceptionScore, 1.5, "random logits of scale 3 are confident enough to score above 1")
+    }
+
     func testEigenvaluesOfAKnownMatrix() throws {
         // [[2, 1], [1, 2]] has eigenvalues 1 and 3, with eigenvectors (1, −1)/√2 and (1, 1)/√2.
         let (values, vectors) = try SymmetricMatrix(size: 2, values: [2, 1, 1, 2]).eigen()

@@ -53,7 +53,9 @@ final class TrainingEvaluation {
         }
     }
 
-    private func entry(_ trainer: Trainer) throws -> Entry {
+    /// The entry, or nil when a stopping signal arrives while the samples are scored: a large
+    /// `--eval-count` must not keep Ctrl-C from stopping the run at its next step.
+    private func entry(_ trainer: Trainer) throws -> Entry? {
         let evaluator = try self.evaluator ?? Evaluator(dataset: config.datasetName,
                                                         dataDirectory: config.dataDirectory.map { URL(fileURLWithPath: $0) })
         self.evaluator = evaluator
@@ -62,13 +64,14 @@ final class TrainingEvaluation {
         let generator = models.generator
         generator.eval()
         defer { generator.train() }
-        let z = Tensor.randn([config.evalCount, config.latentDimension], using: &random)
-        var parts: [Tensor] = []
-        for start in stride(from: 0, to: config.evalCount, by: 500) {
-            parts.append(withoutGrad { generator(z.rows(start..<min(config.evalCount, start + 500))) })
+        // Drawn and scored a batch at a time, so that memory does not grow with --eval-count.
+        var measurement = try evaluator.measurement()
+        for start in stride(from: 0, to: config.evalCount, by: Evaluator.batchSize) {
+            guard !InterruptSignal.isRequested else { return nil }
+            let z = Tensor.randn([min(config.evalCount, start + Evaluator.batchSize) - start, config.latentDimension], using: &random)
+            try measurement.add(GeneratorSampler.unitRange(withoutGrad { generator(z) }, from: models.model.pixelValues))
         }
-        let images = GeneratorSampler.unitRange(Tensor.concatenate(parts), from: models.model.pixelValues)
-        let report = try evaluator.evaluate(images)
+        let report = try evaluator.report(measurement)
         return Entry(step: step, epoch: config.iterations == nil ? trainer.progress.epoch : nil, fid: report.fid,
                      inceptionScore: report.scores.inceptionScore, confident: report.scores.confident, classes: report.scores.classes,
                      count: config.evalCount, devCriticLoss: try devCriticLoss(models, test: evaluator.test, random: &random))
