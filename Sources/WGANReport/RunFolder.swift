@@ -26,20 +26,27 @@ struct RunFolder {
     let record: [String: JSONValue]
     let settings: [String: JSONValue]
     let log: RunLog
-    /// The fixed-noise grid of every epoch (and of an epoch a run stopped inside), in order.
+    /// The fixed-noise grid of every epoch (and of an epoch a run stopped inside), in order; for
+    /// long runs, some of them evenly spaced (`gridsInAll` then says how many there are).
     private(set) var grids: [Picture] = []
+    private(set) var gridsInAll: Int?
     /// The last epoch's grids: its last batch and the fixed noise's.
     private(set) var finalSamples: [Picture] = []
-    /// A toy run's frames (at most `frameLimit`, evenly spaced) and its last one, `figure.png`.
+    /// A toy run's frames (for long runs, some of them evenly spaced; `framesInAll` then says how
+    /// many there are) and its last one, `figure.png`.
     private(set) var frames: [Picture] = []
+    private(set) var framesInAll: Int?
     private(set) var figure: Picture?
     /// Absolute paths of the checkpoint files, with their sizes in bytes.
     private(set) var checkpoints: [(path: String, bytes: Int)] = []
     private(set) var problems: [String] = []
 
     static let toyDatasets: Set<String> = ["8gaussians", "25gaussians", "swissroll"]
-    /// Frames beyond this many are thinned out, to keep the page a reasonable size.
-    static let frameLimit = 100
+    /// A film strip shows at most this many pictures, evenly spaced, the first and last always
+    /// among them, and only as many as fit in `stripBytes` of PNG: a page stays a few tens of MB
+    /// however long the run (5,000 grids would make it over 300 MB).
+    static let stripLimit = 100
+    static let stripBytes = 16 << 20
     /// No picture of a run is anywhere near this; a larger file is left out rather than embedded.
     static let pictureLimit = 32 << 20
 
@@ -98,13 +105,9 @@ struct RunFolder {
     private mutating func readPictures() {
         let samples = Files.names(in: url.appendingPathComponent("samples").path) ?? []
         if isToy {
-            var steps = samples.compactMap { name in Self.number(in: name, prefix: "frame_", suffix: ".png").map { (name, $0) } }
+            let steps = samples.compactMap { name in Self.number(in: name, prefix: "frame_", suffix: ".png").map { (name, $0) } }
                 .sorted { $0.1 < $1.1 }
-            if steps.count > Self.frameLimit {
-                let stride = Double(steps.count - 1) / Double(Self.frameLimit - 1)
-                steps = (0..<Self.frameLimit).map { steps[Int((Double($0) * stride).rounded())] }
-            }
-            frames = steps.compactMap { picture("samples/" + $0.0, label: "iteration \($0.1)") }
+            (frames, framesInAll) = stripPictures(steps.map { ("samples/" + $0.0, "iteration \($0.1)") })
             figure = picture("figure.png", label: "the last frame")
             return
         }
@@ -112,13 +115,14 @@ struct RunFolder {
             guard let (epoch, step) = Self.gridNumbers(name, prefix: "fixed_ep") else { return nil }
             return (name, epoch, step)
         }.sorted { ($0.1, $0.2 ?? .max) < ($1.1, $1.2 ?? .max) }
-        grids = fixed.compactMap { name, epoch, step in
-            picture("samples/" + name, label: "epoch \(epoch)" + (step.map { " (stopped at step \($0))" } ?? ""))
-        }
+        (grids, gridsInAll) = stripPictures(fixed.map { name, epoch, step in
+            ("samples/" + name, "epoch \(epoch)" + (step.map { " (stopped at step \($0))" } ?? ""))
+        })
+        let names = Set(samples)
         for entry in log.epochEntries {
             guard let epoch = entry.epoch else { continue }
             let name = Self.gridName(prefix: "fixed_ep", epoch: epoch, stoppedAt: entry.partial ? entry.step : nil)
-            if !samples.contains(name) { problems.append("samples/\(name) is missing") }
+            if !names.contains(name) { problems.append("samples/\(name) is missing") }
         }
         if let last = log.epochEntries.last, let epoch = last.epoch {
             let step = last.partial ? last.step : nil
@@ -126,9 +130,26 @@ struct RunFolder {
             finalSamples = [("ep", "the last batch of epoch \(epoch)\(suffix)"), ("fixed_ep", "the fixed noise after epoch \(epoch)\(suffix)")]
                 .compactMap { prefix, label in
                     let name = Self.gridName(prefix: prefix, epoch: epoch, stoppedAt: step)
-                    return samples.contains(name) ? picture("samples/" + name, label: label) : nil
+                    return names.contains(name) ? picture("samples/" + name, label: label) : nil
                 }
         }
+    }
+
+    /// The pictures at `candidates` (paths inside the run, and labels) that a film strip shows:
+    /// all of them when they fit in `stripLimit` and `stripBytes`, else as many as fit, evenly
+    /// spaced, with the number of candidates; only those shown are read.
+    private mutating func stripPictures(_ candidates: [(path: String, label: String)]) -> (pictures: [Picture], inAll: Int?) {
+        let bytes = candidates.reduce(0) { $0 + ((try? Files.size(url.appendingPathComponent($1.path).path)) ?? 0) }
+        let averageBytes = max(1, bytes / max(1, candidates.count))
+        let shown = Self.evenlySpaced(candidates, limit: min(Self.stripLimit, max(2, Self.stripBytes / averageBytes)))
+        return (shown.compactMap { picture($0.path, label: $0.label) }, shown.count < candidates.count ? candidates.count : nil)
+    }
+
+    /// At most `limit` (≥ 2) of `items`, evenly spaced, the first and the last among them.
+    static func evenlySpaced<Item>(_ items: [Item], limit: Int) -> [Item] {
+        guard items.count > limit else { return items }
+        let stride = Double(items.count - 1) / Double(limit - 1)
+        return (0..<limit).map { items[Int((Double($0) * stride).rounded())] }
     }
 
     /// The picture at `path` inside the run, or nil with a problem noted when it cannot be shown.

@@ -20,13 +20,13 @@ enum RunPage {
             + "</section>"
         if run.isToy {
             body += "<section><h2>Frames</h2><p>The critic's value over the plane, real points orange, generated green, "
-                + "every \(run.settings["frame_every"]?.displayText ?? "few") iterations"
-                + (run.frames.count == RunFolder.frameLimit ? " (\(RunFolder.frameLimit) of them, evenly spaced)" : "") + ".</p>"
+                + "every \(run.settings["frame_every"]?.displayText ?? "few") iterations."
+                + thinned(shown: run.frames.count, of: run.framesInAll, kind: "frames") + "</p>"
                 + HTML.filmStrip(run.frames, viewerScale: 1, thumbnailScale: 0.25, pixelated: false) + "</section>"
             if let figure = run.figure { body += "<section><h2>Final samples</h2>\(HTML.figure(figure))</section>" }
         } else {
             body += "<section><h2>Fixed-noise grids</h2><p>The same latent vectors after every epoch, the generator in "
-                + "evaluation mode. Drag the slider or click a grid.</p>"
+                + "evaluation mode. Drag the slider or click a grid." + thinned(shown: run.grids.count, of: run.gridsInAll, kind: "grids") + "</p>"
                 + (run.grids.isEmpty ? "<p>No grids yet.</p>" : HTML.filmStrip(run.grids, viewerScale: 2, thumbnailScale: 1, pixelated: true))
                 + "</section>"
             body += "<section><h2>Final samples</h2>"
@@ -39,6 +39,13 @@ enum RunPage {
                : HTML.table(run.checkpoints.map { ($0.path, byteCount($0.bytes)) }, caption: "checkpoints/"))
             + "</section>"
         return HTML.page(title: "wgan run \(run.name)", body: body)
+    }
+
+    /// The sentence that says a film strip shows only some of the run's pictures, or nothing.
+    static func thinned(shown: Int, of count: Int?, kind: String) -> String {
+        guard let count else { return "" }
+        return " The page shows \(shown) of the \(count) \(kind), evenly spaced (it embeds at most \(RunFolder.stripLimit), "
+            + "and \(RunFolder.stripBytes >> 20) MB of them); every one is in <code>samples/</code>."
     }
 
     /// "3 of 100 epochs, step 2811" — how far the run got, from its log.

@@ -149,3 +149,53 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(HTML.escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;")
     }
 }
+
+/// A run of thousands of epochs makes a page of bounded size: the film strip thins out.
+final class ReportSizeTests: XCTestCase {
+    private func run(grids: Int, png: [UInt8]) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ReportSizeTests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url.appendingPathComponent("samples"), withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        try Data(#"{"settings": {"dataset": "mnist", "epochs": \#(grids)}}"#.utf8).write(to: url.appendingPathComponent("config.json"))
+        for epoch in 1...grids { try Data(png).write(to: url.appendingPathComponent("samples/fixed_ep\(epoch).png")) }
+        return url
+    }
+
+    /// The labels of the strip's figures, in order.
+    private func stripLabels(_ html: String) -> [String] {
+        guard let strip = html.range(of: "<div class=\"strip\">") else { return [] }
+        return html[strip.upperBound...].components(separatedBy: "<figcaption>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+    }
+
+    func testAThousandGridsShowAHundredEvenlySpacedWithTheFirstAndLast() throws {
+        let png = try PNGWriter.encode(Bitmap(width: 6, height: 4, channels: 1, pixels: (0..<24).map { UInt8($0 * 10) }))
+        let html = RunPage.html(try RunFolder(url: run(grids: 1000, png: png)))
+        let labels = stripLabels(html)
+        XCTAssertEqual(labels.count, 100)
+        XCTAssertEqual(labels.first, "epoch 1")
+        XCTAssertEqual(labels.last, "epoch 1000")
+        XCTAssertEqual(labels[1], "epoch 11", "999 / 99 apart, rounded")
+        XCTAssertTrue(html.contains("The page shows 100 of the 1000 grids, evenly spaced"), html)
+        XCTAssertFalse(RunPage.html(try RunFolder(url: run(grids: 100, png: png))).contains("The page shows"), "100 grids are all shown")
+    }
+
+    func testLargeGridsAreThinnedToTheByteBudget() throws {
+        // Noise does not compress: a 640×640 RGB grid is about 1.2 MB, so 16 MB holds 13 of them.
+        var state: UInt32 = 1
+        let pixels = (0..<640 * 640 * 3).map { _ -> UInt8 in state = state &* 1_664_525 &+ 1_013_904_223; return UInt8(state >> 24) }
+        let png = try PNGWriter.encode(Bitmap(width: 640, height: 640, channels: 3, pixels: pixels))
+        let fitting = RunFolder.stripBytes / png.count
+        XCTAssertLessThan(fitting, 20)
+        let html = RunPage.html(try RunFolder(url: run(grids: 20, png: png)))
+        XCTAssertEqual(stripLabels(html).count, fitting)
+        XCTAssertTrue(html.contains("The page shows \(fitting) of the 20 grids"), html)
+        XCTAssertLessThan(html.utf8.count, RunFolder.stripBytes * 4 / 3 + 2 * png.count * 4 / 3 + 1 << 20,
+                          "the strip's budget in base64, the viewer's and the final grid's copies, and the page")
+    }
+
+    func testEvenlySpacedKeepsTheEnds() {
+        XCTAssertEqual(RunFolder.evenlySpaced(Array(0..<10), limit: 4), [0, 3, 6, 9])
+        XCTAssertEqual(RunFolder.evenlySpaced(Array(0..<3), limit: 4), [0, 1, 2])
+        XCTAssertEqual(RunFolder.evenlySpaced(Array(0..<5), limit: 2), [0, 4])
+    }
+}
