@@ -104,6 +104,8 @@ public enum ClassifierFile {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try Files.write(bytes, to: weightsURL.path)
             try Files.write([UInt8](try encoder.encode(record)) + [UInt8(ascii: "\n")], to: recordURL.path)
+        } catch let error as FileError {
+            throw .classifier("\(error.description); the classifier was not saved")
         } catch {
             throw .classifier("cannot write the classifier to \(folder.path): \(error)")
         }

@@ -36,7 +36,7 @@ public enum RunReport {
         do {
             try Files.write(Array(html.utf8), to: url.path)
         } catch {
-            throw ReportError("cannot write the report: \(error.description)")
+            throw ReportError("cannot write the report \(url.path): \(error.reason)")
         }
     }
 }

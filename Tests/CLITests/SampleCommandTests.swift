@@ -51,4 +51,22 @@ final class SampleCommandTests: XCTestCase {
                                "cannot create folder \(folder.appendingPathComponent("afile/run").path): "
                                    + "\(folder.appendingPathComponent("afile").path) is a file, not a folder")
     }
+
+    /// A file that cannot be written is named once, with the reason: "cannot write X: <why>".
+    func testAFailedWriteNamesItsFileOnce() throws {
+        let folder = try temporaryFolder()
+        let trained = try wgan(["train"] + quickTraining + ["--max-steps", "1", "--out", "run"], in: folder)
+        XCTAssertEqual(trained.status, 0, trained.standardError)
+        try Data().write(to: folder.appendingPathComponent("afile"))
+        for (arguments, target) in [(["sample", "--checkpoint", "run", "--out", "afile/s.png"], "afile/s.png"),
+                                    (["sample", "--checkpoint", "run", "--out", "afile/s.npy"], "afile/s.npy"),
+                                    (["report", "run", "--out", "afile/r.html"], "afile/r.html")] {
+            let path = folder.appendingPathComponent(target).path
+            let result = try wgan(arguments, in: folder)
+            XCTAssertEqual(result.status, 1, result.standardError)
+            XCTAssertEqual(result.errorLines.count, 1, result.standardError)
+            XCTAssertEqual(result.standardError.components(separatedBy: path).count, 2, "named once: \(result.standardError)")
+            XCTAssertTrue(result.standardError.hasSuffix("\(path): Not a directory\n"), result.standardError)
+        }
+    }
 }

@@ -16,20 +16,7 @@ enum ToyFrame {
                               coverage.highQualityPerMode.count, 100 * coverage.highQualityShare)
         }
         figure.axes.title = heading
-        // Drawn once, written to each file.
-        let bytes: [UInt8]
-        do {
-            bytes = try figure.pngData()
-        } catch {
-            throw .output(path: urls.first?.path ?? "", problem: error.description)
-        }
-        for url in urls {
-            do {
-                try Files.write(bytes, to: url.path)
-            } catch {
-                throw .output(path: url.path, problem: error.reason)
-            }
-        }
+        try save(figure, to: urls)
     }
 
     /// The critic's surface with real (orange) and generated (green) points over it.
@@ -56,11 +43,22 @@ enum ToyFrame {
     static func xs(_ points: [Float]) -> [Double] { stride(from: 0, to: points.count - 1, by: 2).map { Double(points[$0]) } }
     static func ys(_ points: [Float]) -> [Double] { stride(from: 1, to: points.count, by: 2).map { Double(points[$0]) } }
 
-    static func save(_ figure: Figure, to url: URL) throws(TrainingError) {
+    static func save(_ figure: Figure, to url: URL) throws(TrainingError) { try save(figure, to: [url]) }
+
+    /// Writes `figure` as a PNG to each of `urls`, atomically; it is drawn once.
+    static func save(_ figure: Figure, to urls: [URL]) throws(TrainingError) {
+        let bytes: [UInt8]
         do {
-            try figure.write(png: url)
+            bytes = try figure.pngData()
         } catch {
-            throw .output(path: url.path, problem: error.description)
+            throw .output(path: urls.first?.path ?? "", problem: error.description)
+        }
+        for url in urls {
+            do {
+                try Files.write(bytes, to: url.path)
+            } catch {
+                throw .output(path: url.path, failure: error)
+            }
         }
     }
 }

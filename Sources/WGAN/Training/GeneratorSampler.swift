@@ -134,7 +134,7 @@ public struct GeneratorSampler {
             do {
                 try NPYArray(shape: images.shape, values: images.scalars).write(to: url)
             } catch {
-                throw .output(path: url.path, problem: "\(error)")
+                throw .output(path: url.path, failure: error)
             }
         default:
             throw .invalidSetting("--out must end in .png or .npy, got \(url.lastPathComponent)")

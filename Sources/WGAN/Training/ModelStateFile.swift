@@ -109,7 +109,7 @@ public enum ModelStateFile {
                 staged.append(try file.stage(to: url))
             } catch {
                 staged.forEach { $0.discard() }
-                throw outputError(error, url)
+                throw .output(path: url.path, failure: error)
             }
         }
         do {
@@ -117,12 +117,6 @@ public enum ModelStateFile {
         } catch {
             throw .output(path: error.path, problem: error.reason)
         }
-    }
-
-    /// A failure to write `url` as the run reports it: the file and the reason, once.
-    private static func outputError(_ error: SafeTensorsError, _ url: URL) -> TrainingError {
-        guard case .cannotWrite(_, let reason) = error else { return .output(path: url.path, problem: "\(error)") }
-        return .output(path: url.path, problem: reason)
     }
 }
 

@@ -54,10 +54,8 @@ public struct RunRecord: Codable, Equatable {
             var bytes = try JSONCoding.encoder(pretty: true).encode(self)
             bytes.append(UInt8(ascii: "\n"))
             try Files.write(bytes, to: url.path)
-        } catch let error as FileError {
-            throw .output(path: url.path, problem: error.reason)
         } catch {
-            throw .output(path: url.path, problem: "\(error)")
+            throw .output(path: url.path, failure: error)
         }
     }
 

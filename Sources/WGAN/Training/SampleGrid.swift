@@ -14,7 +14,7 @@ public enum SampleGrid {
                               channels: images.shape[1], height: images.shape[2], width: images.shape[3],
                               to: url.path, nrow: nrow, padding: 2, normalize: true)
         } catch {
-            throw .output(path: url.path, problem: "\(error)")
+            throw .output(path: url.path, failure: error)
         }
     }
 

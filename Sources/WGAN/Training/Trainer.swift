@@ -264,7 +264,7 @@ public final class Trainer {
         } catch let error as TrainingError {
             throw error
         } catch {
-            throw .output(path: run.checkpointsURL.path, problem: "\(error)")
+            throw .output(path: run.checkpointsURL.path, failure: error)
         }
         checkpointStep = progress.step
         checkpointTime = now()

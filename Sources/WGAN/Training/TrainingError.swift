@@ -1,3 +1,7 @@
+import TensorFormats
+import WGANFiles
+import WGANImage
+
 /// What stops `wgan train` or `wgan sample` short, each with a one-line description that the
 /// command line prints as it is.
 public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -31,4 +35,19 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
 /// The one line a person sees for `error`: its description with line breaks folded.
 public func oneLineDescription(of error: Error) -> String {
     "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+}
+
+extension TrainingError {
+    /// A failure to write `path`, its reason said once: the errors of the file, image and tensor
+    /// layers each name the path themselves, so only their reason is kept.
+    static func output(path: String, failure: any Error) -> TrainingError {
+        let reason: String
+        switch failure {
+        case let error as FileError: reason = error.reason
+        case ImageError.fileSystem(let error): reason = error.reason
+        case NPYError.cannotWrite(_, let why), SafeTensorsError.cannotWrite(_, let why): reason = why
+        default: reason = "\(failure)"
+        }
+        return .output(path: path, problem: reason)
+    }
 }
