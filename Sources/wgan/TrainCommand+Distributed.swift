@@ -26,7 +26,7 @@ extension TrainCommand {
         }
         let console = rank == 0 ? TrainingSession.Console.standard
             : TrainingSession.Console(reporter: ProgressReporter(style: .plain, write: { _ in }, now: ProgressReporter.monotonicSeconds),
-                                      info: { _ in }, now: ProgressReporter.monotonicSeconds)
+                                      info: { _ in }, now: ProgressReporter.monotonicSeconds, warn: { _ in })
         let trainer: Trainer
         do {
             trainer = try DistributedSession.trainer(options: {

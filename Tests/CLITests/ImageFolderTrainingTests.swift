@@ -25,8 +25,8 @@ final class ImageFolderTrainingTests: XCTestCase {
         let trained = try wgan(["train", "--data-dir", pictures.path, "--model", "cifar-dcgan", "--dim", "4", "--batch-size", "5",
                                 "--iterations", "2", "--n-critic", "1", "--threads", "2", "--out", "runs/one"], in: folder)
         XCTAssertEqual(trained.status, 0, trained.standardError)
-        XCTAssertTrue(trained.standardOutput.contains("warning: skipped 1 unreadable file in \(pictures.path): damaged.png (not a readable PNG"),
-                      trained.standardOutput)
+        XCTAssertTrue(trained.standardError.contains("wgan: warning: skipped 1 unreadable file in \(pictures.path): damaged.png (not a readable PNG"),
+                      trained.standardError)
         XCTAssertTrue(trained.standardOutput.contains("image folder, 10 images 32×32 RGB from \(pictures.path)"), trained.standardOutput)
         XCTAssertFalse(trained.standardError.contains("Decoding images"), "no bar for a handful of files")
         let samples = folder.appendingPathComponent("runs/one/samples")
@@ -50,8 +50,16 @@ final class ImageFolderTrainingTests: XCTestCase {
         let pictures = try makePictures(in: folder)
         try assertOneLineError(["train", "--data-dir", pictures.path, "--strict", "--out", "r"], in: folder,
                                "cannot decode \(pictures.path)/damaged.png: not a readable PNG")
-        try assertOneLineError(["train", "--data-dir", pictures.path, "--model", "mnist-dcgan", "--out", "r"], in: folder,
-                               "mnist-dcgan makes 1×28×28 images; the data's are 3×28×28")
+        // The warnings (the skipped file, the batch size cut to the 10 images) come first, on standard
+        // error beside the error that ends the run.
+        let wrongModel = try wgan(["train", "--data-dir", pictures.path, "--model", "mnist-dcgan", "--out", "r"], in: folder)
+        XCTAssertEqual(wrongModel.status, 1, wrongModel.standardError)
+        XCTAssertEqual(wrongModel.errorLines.count, 3, wrongModel.standardError)
+        XCTAssertTrue(wrongModel.errorLines.first?.hasPrefix("wgan: warning: skipped 1 unreadable file in \(pictures.path): damaged.png") == true,
+                      wrongModel.standardError)
+        XCTAssertTrue(wrongModel.errorLines.last?.hasPrefix("wgan: error: mnist-dcgan makes 1×28×28 images; the data's are 3×28×28") == true,
+                      wrongModel.standardError)
+        XCTAssertEqual(wrongModel.standardOutput, "", "nothing on standard output for a run that never started")
         try assertOneLineError(["train", "--model", "cifar-dcgan", "--out", "r"], in: folder,
                                "cifar-dcgan makes 3×32×32 (or 1×32×32) images; the data's are 1×28×28 — pass --image-size 32 --channels 3")
         try assertOneLineError(["train", "--data-dir", pictures.path, "--channels", "2", "--out", "r"], in: folder,

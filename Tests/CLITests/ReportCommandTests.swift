@@ -56,7 +56,7 @@ final class ReportCommandTests: XCTestCase {
         let resumed = try wgan(["train", "--resume", "run", "--max-steps", "2"], in: folder)
         XCTAssertEqual(resumed.status, 0, resumed.standardError)
         XCTAssertTrue(resumed.standardOutput.contains("stopped at step 2 (--max-steps"), resumed.standardOutput)
-        XCTAssertEqual(resumed.errorLines.filter { $0.hasPrefix("wgan: warning: no report written: cannot write the report: ") }.count, 1,
+        XCTAssertEqual(resumed.errorLines.filter { $0 == "wgan: warning: no report written: cannot write the report \(report.path): it is a folder, not a file" }.count, 1,
                        resumed.standardError)
     }
 

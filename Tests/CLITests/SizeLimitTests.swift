@@ -39,8 +39,8 @@ final class SizeLimitTests: XCTestCase {
         let first = try wgan(["train", "--limit", "96", "--threads", "2", "--batch-size", huge, "--n-critic", huge,
                               "--max-steps", "1", "--out", "run"], in: folder)
         XCTAssertEqual(first.status, 0, first.standardError)
-        XCTAssertTrue(first.standardOutput.contains(
-            "warning: --batch-size \(huge) is more than the 96 training images; training on batches of 96"), first.standardOutput)
+        XCTAssertTrue(first.standardError.contains(
+            "wgan: warning: --batch-size \(huge) is more than the 96 training images; training on batches of 96"), first.standardError)
         let config = try String(contentsOf: folder.appendingPathComponent("run/config.json"), encoding: .utf8)
         XCTAssertTrue(config.contains(#""batch_size" : 96"#), config)
         let resumed = try wgan(["train", "--resume", "run", "--max-steps", "2"], in: folder)

@@ -38,9 +38,10 @@ public struct TrainingData {
     ///
     /// A `--data-dir` without IDX files is an image folder unless another dataset is named;
     /// a large one is kept decoded in `imageCache` (the folder beside the run), and its decoding
-    /// reported to `progress`; skipped files are reported to `warn`.
+    /// reported to `progress` (and a read from the cache to `info`); skipped files are reported
+    /// to `warn`, before any error that follows from them.
     public static func load(_ config: TrainingConfig, model: (any GANModel)? = nil, imageCache: URL? = nil, progress: ProgressReporter? = nil,
-                            warn: (String) -> Void = { _ in }) throws -> TrainingData {
+                            info: (String) -> Void = { _ in }, warn: (String) -> Void = { _ in }) throws -> TrainingData {
         if let toy = config.toyDataset {
             let points = ToyPoints(dataset: toy, seed: config.seed)
             return TrainingData(source: PointSource(points: points), name: toy.rawValue, directory: URL(fileURLWithPath: "/"),
@@ -61,7 +62,7 @@ public struct TrainingData {
             if !files.isEmpty, let model = model ?? (try? config.model()) {
                 try TrainingModels.checkMemory(config: config, model: model, imageFolderSide: side, files: files.count)
             }
-            dataset = try loadFolder(directory, config: config, side: side, cache: imageCache, progress: progress, warn: warn)
+            dataset = try loadFolder(directory, config: config, side: side, cache: imageCache, progress: progress, info: info, warn: warn)
         } else {
             guard config.imageSize == nil && config.channels == nil else {
                 throw TrainingError.invalidSetting("--image-size and --channels apply to image folders; \(name)'s images are as its files hold them")
@@ -93,7 +94,7 @@ public struct TrainingData {
         guard let count = source.sampleCount, config.batchSize > count else { return (config, nil) }
         var fitted = config
         fitted.batchSize = count
-        return (fitted, "warning: --batch-size \(config.batchSize) is more than the \(count) training images; "
+        return (fitted, "--batch-size \(config.batchSize) is more than the \(count) training images; "
                         + "training on batches of \(count)")
     }
 
@@ -105,7 +106,7 @@ public struct TrainingData {
 
     /// An image folder's images, made `side` pixels square.
     private static func loadFolder(_ directory: URL, config: TrainingConfig, side: Int, cache: URL?, progress: ProgressReporter?,
-                                   warn: (String) -> Void) throws -> ImageDataset {
+                                   info: (String) -> Void, warn: (String) -> Void) throws -> ImageDataset {
         var options = ImageFolder.Options(side: side,
                                           channels: config.channels)
         options.strict = config.strict
@@ -117,10 +118,10 @@ public struct TrainingData {
             if !started { progress?.beginTask("Decoding images", unit: "files", total: total); started = true }
             progress?.update(completed: done)
         }
-        if let file = loaded.cacheFile, loaded.fromCache { warn("images read from the cache \(file.path)") }
+        if let file = loaded.cacheFile, loaded.fromCache { info("images read from the cache \(file.path)") }
         if !loaded.skipped.isEmpty {
             let named = loaded.skipped.prefix(3).map { "\($0.path) (\($0.reason))" }.joined(separator: "; ")
-            warn("warning: skipped \(loaded.skipped.count) unreadable file\(loaded.skipped.count == 1 ? "" : "s") in "
+            warn("skipped \(loaded.skipped.count) unreadable file\(loaded.skipped.count == 1 ? "" : "s") in "
                  + "\(directory.path): \(named)\(loaded.skipped.count > 3 ? "; …" : "") (--strict stops instead)")
         }
         return loaded.dataset

@@ -32,9 +32,9 @@ public enum TrainingSession {
         let model = try requested.model(in: catalogue)
         let data = try TrainingData.load(requested, model: model,
                                          imageCache: imageCache(besideRunIn: out?.deletingLastPathComponent() ?? runsFolder),
-                                         progress: console.reporter, warn: console.info)
+                                         progress: console.reporter, info: console.info, warn: console.warn)
         let (config, warning) = data.fittingBatches(requested)
-        if let warning { console.info(warning) }
+        if let warning { console.warn(warning) }
         try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape,
                                        imageFolder: data.isImageFolder)
         let blas = try prepareBLAS(threads: config.threads)
@@ -62,7 +62,7 @@ public enum TrainingSession {
         let config = try options.resumedConfig(saved: TrainingStateFile.config(in: file, path: path), in: catalogue)
         let model = try config.model(in: catalogue)
         let data = try TrainingData.load(config, model: model, imageCache: imageCache(besideRunIn: directory.deletingLastPathComponent()),
-                                         progress: console.reporter, warn: console.info)
+                                         progress: console.reporter, info: console.info, warn: console.warn)
         try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape,
                                        imageFolder: data.isImageFolder)
         let blas = try prepareBLAS(threads: config.threads)
