@@ -85,3 +85,41 @@ final class InceptionMetricTests: XCTestCase {
         XCTAssertThrowsError(try KernelInceptionDistance(a, Tensor.uniform([1, 3], using: &random)))
     }
 }
+
+/// A measurement gathers what FID, the Inception score and KID need, batch by batch, and its
+/// report is theirs.
+final class InceptionMeasurementTests: XCTestCase {
+    func testAReportIsTheMetricsOfTheGatheredOutputs() throws {
+        try BLAS.load()
+        var random = RandomGenerator(seed: 9)
+        // The network's 2048 features would make each FID two 2048² eigendecompositions: 16 show the same.
+        let (n, d, k) = (23, 16, 12)
+        let pool3 = Tensor.uniform([n, d], using: &random), logits = withoutGrad { Tensor.randn([n, k], using: &random) * 4 }
+        var measurement = try InceptionMeasurement(count: n, features: d, classes: k)
+        for range in [0..<5, 5..<6, 6..<23] {
+            try measurement.add(InceptionNetwork.Outputs(pool3: pool3.rows(range), logits: logits.rows(range)))
+        }
+        XCTAssertThrowsError(try measurement.add(InceptionNetwork.Outputs(pool3: pool3.rows(0..<1), logits: logits.rows(0..<1))),
+                             "no more than announced")
+        let referenceFeatures = Tensor.uniform([15, d], using: &random)
+        let reference = InceptionReference(statistics: try FeatureStatistics(features: referenceFeatures), features: referenceFeatures)
+        let report = try measurement.report(against: reference, kidSubsets: 3, kidSubsetSize: 10)
+        XCTAssertEqual(report.fid, try FeatureStatistics(features: pool3).frechetDistance(to: reference.statistics),
+                       accuracy: 1e-9 * report.fid, "gathered in three batches or at once")
+        var scores = InceptionScore.Accumulator(count: n, classes: k)
+        scores.add(logits)
+        XCTAssertEqual(report.inceptionScore, scores.score)
+        XCTAssertEqual(report.kid, try KernelInceptionDistance(pool3, referenceFeatures, subsets: 3, subsetSize: 10))
+        XCTAssertEqual(report.sampleCount, 23)
+        XCTAssertEqual(report.referenceCount, 15)
+        XCTAssertTrue(report.json.hasPrefix("{\"count\":23,\"fid\":"), report.json)
+        XCTAssertTrue(report.json.contains("\"kid_subset_size\":10"), report.json)
+
+        let statisticsOnly = InceptionReference(statistics: reference.statistics, features: nil)
+        let withoutKID = try measurement.report(against: statisticsOnly)
+        XCTAssertNil(withoutKID.kid)
+        XCTAssertEqual(withoutKID.fid, report.fid)
+        XCTAssertTrue(withoutKID.lines.last!.hasPrefix("KID: not computed"), withoutKID.lines.joined(separator: "\n"))
+        XCTAssertThrowsError(try InceptionMeasurement(count: 9), "fewer samples than the score's splits")
+    }
+}

@@ -68,6 +68,10 @@ public final class InceptionNetwork {
         /// Per-channel means after the first max pool [N, 64], the second [N, 192] and Mixed_6e
         /// [N, 768] (pytorch-fid's blocks 0–2), for locating a difference.
         public let blockMeans: [Tensor]
+
+        public init(pool3: Tensor, logits: Tensor, blockMeans: [Tensor] = []) {
+            (self.pool3, self.logits, self.blockMeans) = (pool3, logits, blockMeans)
+        }
     }
 
     /// The outputs for `images` [N, 3, H, W] in [0, 1], `batchSize` images at a time.
