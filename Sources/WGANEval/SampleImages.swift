@@ -12,21 +12,48 @@ public enum SampleImages {
     /// - Throws: `EvaluationError.samples`, one line, for an unreadable file, a shape that is not
     ///   N images of `imageShape`, a float array without a range, NaN or values outside the range.
     public static func read(_ url: URL, imageShape: [Int], range: ClosedRange<Float>?) throws(EvaluationError) -> Tensor {
+        let (array, values) = try open(url, range: range)
+        return try images(array.values, shape: array.shape, imageShape: imageShape, range: values, path: url.path)
+    }
+
+    /// The array in `url` and the range of its values.
+    private static func open(_ url: URL, range: ClosedRange<Float>?) throws(EvaluationError) -> (NPYArray, ClosedRange<Float>) {
         let array: NPYArray
         do {
             array = try NPYArray(contentsOf: url)
         } catch {
             throw .invalid("--samples: \(error)")  // the error names the file
         }
-        let values: ClosedRange<Float>
         switch (array.elementType, range) {
-        case (.uint8, _): values = 0...255
-        case (_, let range?): values = range
+        case (.uint8, _): return (array, 0...255)
+        case (_, let range?): return (array, range)
         case (_, nil):
             throw .samples(path: url.path, problem: "\(array.elementType == .float32 ? "float32" : "float64") samples need --range LOW,HIGH "
                            + "(e.g. -1,1 for the seed's tanh, 0,1 for mnist-dcgan)")
         }
-        return try images(array.values, shape: array.shape, imageShape: imageShape, range: values, path: url.path)
+    }
+
+    /// The images of `url` as [N, C, H, W] in [0, 1], whatever their size: [N, C, H, W] with C 1
+    /// or 3 (PyTorch's layout), [N, H, W, 3] (numpy's and TensorFlow's), or [N, H, W] (grey).
+    public static func read(_ url: URL, range: ClosedRange<Float>?) throws(EvaluationError) -> Tensor {
+        let (array, values) = try open(url, range: range)
+        let shape = array.shape
+        switch shape.count {
+        case 4 where shape[1] == 1 || shape[1] == 3:
+            return try images(array.values, shape: shape, imageShape: Array(shape.dropFirst()), range: values, path: url.path)
+        case 4 where shape[3] == 3:
+            // Checked as [N, H·W·3], then moved to channels first.
+            let (n, h, w) = (shape[0], shape[1], shape[2])
+            let pixels = try images(array.values, shape: [n, h * w * 3], imageShape: [3, h, w], range: values, path: url.path)
+            let out = TensorStorage(uninitializedCount: pixels.count), source = pixels.storage.pointer
+            for i in 0..<n { for y in 0..<h { for x in 0..<w { for c in 0..<3 {
+                out.pointer[((i * 3 + c) * h + y) * w + x] = source[((i * h + y) * w + x) * 3 + c]
+            } } } }
+            return Tensor(storage: out, shape: [n, 3, h, w])
+        case 3: return try images(array.values, shape: shape, imageShape: [1, shape[1], shape[2]], range: values, path: url.path)
+        default:
+            throw .samples(path: url.path, problem: "shape \(shape) is not N images ([N, 3, H, W], [N, H, W, 3] or [N, H, W])")
+        }
     }
 
     /// `values` of `shape` checked and scaled from `range` to [0, 1], as [N] + `imageShape`.

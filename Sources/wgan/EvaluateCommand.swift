@@ -38,7 +38,18 @@ struct EvaluateCommand: ParsableCommand {
     var batchNorm: String = GeneratorSampler.BatchNormMode.running.rawValue
     @Option(parsing: .unconditional, help: "Threads (default: the machine's core count).")
     var threads = TrainingConfig.defaultThreads
-    @Flag(help: "Print one JSON object (fid, fid_train_floor, inception_score, confident, classes, count, dataset).")
+    @Option(help: ArgumentHelp("Score the images (colour or grey) with the FID Inception network against this reference: a folder "
+                               + "(CIFAR-10's files, or images) or a .npz of mu and sigma (FID only).", valueName: "dir|file.npz"))
+    var reference: String?
+    @Option(help: ArgumentHelp("The FID Inception network's weights, pytorch-fid's \(InceptionWeights.publishedFileName) "
+                               + "(default: $\(InceptionWeights.environmentVariable)).", valueName: "file"))
+    var inception: String?
+    @Option(parsing: .unconditional, help: "KID's subsets (torch-fidelity's 100).")
+    var kidSubsets = KernelInceptionDistance.defaultSubsets
+    @Option(parsing: .unconditional, help: "KID's subset size (torch-fidelity's 1000; smaller sets use their own size).")
+    var kidSubsetSize = KernelInceptionDistance.defaultSubsetSize
+    @Flag(help: ArgumentHelp("Print one JSON object (classifier: fid, fid_train_floor, inception_score, confident, classes, count, "
+                             + "dataset; --reference: fid, inception_score, inception_score_std, kid, kid_std, count, reference_count)."))
     var json = false
 
     func run() throws {
@@ -53,6 +64,11 @@ struct EvaluateCommand: ParsableCommand {
             }
             try BLAS.load()
             Parallel.threads = threads
+            if let reference {
+                let report = try inceptionReport(reference: URL(fileURLWithPath: reference), range: range)
+                if json { printLine(report.json) } else { report.lines.forEach(printLine) }
+                return
+            }
             let evaluator = try Evaluator(dataset: name, dataDirectory: dataDir.map { URL(fileURLWithPath: $0) })
             var measurement = try evaluator.measurement()
             try forEachImageBatch(range: range) { try measurement.add($0) }
@@ -83,5 +99,45 @@ struct EvaluateCommand: ParsableCommand {
             throw EvaluationError.invalid("the generator makes \(sampler.generator.imageShape) images; the classifier takes [1, 28, 28]")
         }
         try sampler.forEachUnitImageBatch(count: count ?? 10_000, seed: seed, batchNorm: mode, body)
+    }
+
+    /// FID, the Inception score and KID of the samples against `reference`, from the FID Inception network.
+    private func inceptionReport(reference: URL, range: ClosedRange<Float>?) throws -> InceptionReport {
+        guard kidSubsets >= 1, kidSubsetSize >= 2 else {
+            throw EvaluationError.invalid("--kid-subsets must be at least 1 and --kid-subset-size at least 2")
+        }
+        let network = try InceptionNetwork(weights: InceptionWeights.read(InceptionWeights.locate(flag: inception)))
+        var measurement: InceptionMeasurement
+        var side = 32
+        if let samples {
+            var images = try SampleImages.read(URL(fileURLWithPath: samples), range: range)
+            if let count {
+                guard count <= images.shape[0] else { throw EvaluationError.invalid("--count \(count) is more than the \(images.shape[0]) samples in \(samples)") }
+                images = images.rows(0..<count)
+            }
+            side = images.shape[3]
+            measurement = try InceptionMeasurement(count: images.shape[0])
+            for start in stride(from: 0, to: images.shape[0], by: InceptionNetwork.batchSize) {
+                try measurement.add(images.rows(start..<min(images.shape[0], start + InceptionNetwork.batchSize)), network: network)
+            }
+        } else {
+            guard let mode = GeneratorSampler.BatchNormMode(rawValue: batchNorm) else {
+                throw EvaluationError.invalid("unknown --batch-norm '\(batchNorm)' (expected running or batch)")
+            }
+            let sampler = try GeneratorSampler(checkpoint: URL(fileURLWithPath: checkpoint!))
+            guard sampler.generator.imageShape.count == 3 else { throw EvaluationError.invalid("this generator makes points, not images") }
+            side = sampler.generator.imageShape[2]
+            let total = count ?? 10_000
+            measurement = try InceptionMeasurement(count: total)
+            try sampler.forEachUnitImageBatch(count: total, seed: seed, batchNorm: mode, batchSize: 2 * InceptionNetwork.batchSize) {
+                try measurement.add($0, network: network)
+            }
+        }
+        let referenceSet = try network.reference(of: InceptionReferenceSet.images(in: reference, side: side))
+        let report = try measurement.report(against: referenceSet, kidSubsets: kidSubsets, kidSubsetSize: kidSubsetSize)
+        if let kid = report.kid, kid.subsetSize < kidSubsetSize {
+            writeToStandardError("wgan: warning: KID's subsets hold \(kid.subsetSize) samples, not \(kidSubsetSize): the smaller set has no more\n")
+        }
+        return report
     }
 }

@@ -44,22 +44,24 @@ public struct InceptionReference {
 /// The pool3 features and logits of images that arrive batch by batch.
 public struct InceptionMeasurement {
     public private(set) var statistics: FeatureStatistics.Accumulator
-    public private(set) var scores: InceptionScore.Accumulator
+    /// Nil for a reference set, which needs no score.
+    public private(set) var scores: InceptionScore.Accumulator?
     /// Every image's pool3 features, for KID: 8 KB an image, against the 12 KB of a 32×32 image
     /// that is not kept.
     public private(set) var features: [Float] = []
     public let count: Int
 
-    /// For `count` images (at least 10: the Inception score's splits); features and classes are
-    /// the network's unless a test says otherwise.
-    public init(count: Int, features dimension: Int = InceptionNetwork.featureCount,
+    /// For `count` images (at least 10 for the Inception score's splits; 2 for a reference, which
+    /// is not scored); features and classes are the network's unless a test says otherwise.
+    public init(count: Int, scored: Bool = true, features dimension: Int = InceptionNetwork.featureCount,
                 classes: Int = InceptionNetwork.classCount) throws(EvaluationError) {
-        guard count >= InceptionScore.defaultSplits else {
+        guard !scored || count >= InceptionScore.defaultSplits else {
             throw .invalid("the Inception score needs at least \(InceptionScore.defaultSplits) samples (one a split), got \(count)")
         }
+        guard count >= 2 else { throw .invalid("FID needs at least 2 images, got \(count)") }
         self.count = count
         statistics = try FeatureStatistics.Accumulator(dimension: dimension)
-        scores = InceptionScore.Accumulator(count: count, classes: classes)
+        scores = scored ? InceptionScore.Accumulator(count: count, classes: classes) : nil
         features.reserveCapacity(count * dimension)
     }
 
@@ -77,7 +79,7 @@ public struct InceptionMeasurement {
             throw .invalid("more than the \(count) images announced")
         }
         statistics.add(outputs.pool3)
-        scores.add(outputs.logits)
+        scores?.add(outputs.logits)
         features.append(contentsOf: outputs.pool3.storage.buffer)
     }
 
@@ -91,6 +93,7 @@ public struct InceptionMeasurement {
     public func report(against other: InceptionReference, kidSubsets: Int = KernelInceptionDistance.defaultSubsets,
                        kidSubsetSize: Int = KernelInceptionDistance.defaultSubsetSize) throws(EvaluationError) -> InceptionReport {
         guard statistics.count == count else { throw .invalid("\(statistics.count) of the \(count) images announced were measured") }
+        guard let scores else { throw .invalid("a reference set is not scored") }
         let mine = try reference()
         let kid = try other.features.map { features throws(EvaluationError) in
             try KernelInceptionDistance(mine.features!, features, subsets: kidSubsets, subsetSize: kidSubsetSize)
@@ -104,7 +107,7 @@ extension InceptionNetwork {
     /// The reference of the first `count` images of `dataset` (all when nil), read a batch at a time.
     public func reference(of dataset: ImageDataset, count: Int? = nil) throws(EvaluationError) -> InceptionReference {
         let total = min(count ?? dataset.count, dataset.count)
-        var measurement = try InceptionMeasurement(count: total)
+        var measurement = try InceptionMeasurement(count: total, scored: false)
         for start in stride(from: 0, to: total, by: Self.batchSize) {
             let indices = Array(start..<min(total, start + Self.batchSize))
             let storage = TensorStorage(uninitializedCount: indices.count * dataset.pixelsPerImage)
