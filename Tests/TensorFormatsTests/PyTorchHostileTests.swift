@@ -93,6 +93,26 @@ final class PyTorchHostileTests: XCTestCase {
         XCTAssertEqual(thrownError(PyTorchFileError.self) { () throws(PyTorchFileError) in try PyTorchFile.read(bytes: damaged) }, .zip(.checksumMismatch(entry: storage.name)))
     }
 
+    /// PyTorch before 1.0 could save a view of a storage: the persistent id's sixth field
+    /// (view key, offset, size) selects part of the root storage, and the tensor indexes that part.
+    func testLegacyStorageViewOfOldPyTorch() throws {
+        func file(view: (offset: UInt8, size: UInt8)) -> [UInt8] {
+            let storageID: [UInt8] = [0x28] + Self.text("storage") + Self.global("torch", "FloatStorage") + Self.text("root")
+                + Self.text("cpu") + [0x4B, 0x06] + Self.text("view") + [0x4B, view.offset, 0x4B, view.size, 0x87, 0x74, 0x51]
+            let tensor = Self.global("torch._utils", "_rebuild_tensor_v2") + [0x28] + storageID
+                + [0x4B, 0x01, 0x4B, 0x02, 0x85, 0x4B, 0x01, 0x85, 0x89]
+                + Self.global("collections", "OrderedDict") + [0x29, 0x52, 0x74, 0x52]              // offset 1, (2,), (1,), False, OrderedDict()
+            let pickle: [UInt8] = [0x80, 0x02, 0x7D, 0x28] + Self.text("w") + tensor + [0x75, 0x2E]
+            let keys: [UInt8] = [0x80, 0x02, 0x5D, 0x28] + Self.text("root") + [0x65, 0x2E]
+            let storage = [Float](arrayLiteral: 10, 11, 12, 13, 14, 15).withUnsafeBytes { Array($0) }
+            return Self.legacyPreamble + pickle + keys + [6, 0, 0, 0, 0, 0, 0, 0] + storage
+        }
+        XCTAssertEqual(try PyTorchFile.read(bytes: file(view: (2, 3))).floats("w"), [13, 14])
+        let outside = file(view: (4, 3))
+        XCTAssertEqual(thrownError(PyTorchFileError.self) { () throws(PyTorchFileError) in try PyTorchFile.read(bytes: outside) },
+                       .malformed("the storage view of 'w' is not (key, offset, size) inside its storage"))
+    }
+
     /// A tensor whose offset and strides reach past its storage is refused before anything is copied.
     func testViewPastItsStorageIsRefused() throws {
         func file(offset: UInt8, storageBytes: Data) throws -> [UInt8] {
