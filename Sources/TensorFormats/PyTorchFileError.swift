@@ -25,7 +25,7 @@ public indirect enum PyTorchFileError: Error, Equatable, Sendable, CustomStringC
         case let .inFile(path, problem): "PyTorch file \(path): \(problem)"
         case .notPyTorch: "not a PyTorch file: neither a zip archive nor a pickle (torch.save writes one of the two)"
         case let .zip(problem): "\(problem)"
-        case let .pickle(failure): "unreadable pickle: \(failure.reason)"
+        case let .pickle(failure): "pickle: \(failure.reason)"
         case let .malformed(reason): "not a state dict as torch.save writes it: \(reason)"
         case let .unsupported(reason): "unsupported: \(reason)"
         }

@@ -47,7 +47,10 @@ public struct ZipArchive: Sendable {
 
     /// The uncompressed bytes of `entry`, checked against its size and CRC-32.
     public func contents(of entry: Entry) throws(ZipError) -> [UInt8] {
-        // readDirectory checked that the compressed data lies inside the file.
+        // readDirectory checked this for the archive's own entries; this guards one of another archive's.
+        guard entry.dataOffset >= 0, entry.compressedSize >= 0, entry.dataOffset <= bytes.count,
+              entry.compressedSize <= bytes.count - entry.dataOffset
+        else { throw .missingEntry(entry.name) }
         let data = bytes[entry.dataOffset..<entry.dataOffset + entry.compressedSize]
         let output: [UInt8]
         switch entry.method {

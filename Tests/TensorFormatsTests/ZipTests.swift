@@ -16,6 +16,11 @@ final class ZipTests: XCTestCase {
         }
         XCTAssertEqual(archive.entries[0].crc32, 0x3610_A686, "CRC-32 of 'hello'")
         XCTAssertEqual(thrownError(ZipError.self) { () throws(ZipError) in try archive.contents(named: "b") }, .missingEntry("b"))
+        // An entry of a larger archive handed to a smaller one is refused, not read out of bounds.
+        let small = try ZipArchive(bytes: [UInt8](try ZipWriter.stored([("s", Data())])))
+        let large = try ZipArchive(bytes: [UInt8](try ZipWriter.stored([("pad", Data(count: 500)), ("x", Data("x".utf8))])))
+        let foreign = try XCTUnwrap(large.entry(named: "x"))
+        XCTAssertEqual(thrownError(ZipError.self) { () throws(ZipError) in try small.contents(of: foreign) }, .missingEntry("x"))
         XCTAssertEqual(thrownError(ZipError.self) { () throws(ZipError) in try ZipWriter.stored([("a", Data()), ("a", Data())]) }, .cannotEncode("two entries are named 'a'"))
     }
 
