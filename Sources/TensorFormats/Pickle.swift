@@ -31,7 +31,7 @@ public struct Unpickler {
     }
 
     /// Deeper nesting is refused so that a hostile file cannot overflow the stack through the
-    /// recursion of freeing or comparing the value; CIFAR-10's pickles nest 6 levels, PyTorch's 5.
+    /// recursion of freeing or comparing the value; CIFAR-10's pickles nest 6 levels, PyTorch's state dicts 6.
     public static let maximumDepth = 64
 
     /// A value and how many containers deep it nests (0 for a scalar, 1 for a flat container).
