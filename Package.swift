@@ -54,8 +54,8 @@ let package = Package(
         .target(name: "WGANOptim", dependencies: ["WGANEngine", "CKernels"]),
         // File formats and data, all read and written through WGANFiles.
         .target(name: "WGANFiles"),
-        .target(name: "TensorFormats", dependencies: ["WGANFiles"]),
-        .target(name: "WGANData", dependencies: ["CZlib", "WGANFiles", "WGANImage"], resources: [.copy("Resources/mnist")]),
+        .target(name: "TensorFormats", dependencies: ["CZlib", "WGANFiles"]),
+        .target(name: "WGANData", dependencies: ["CZlib", "TensorFormats", "WGANFiles", "WGANImage"], resources: [.copy("Resources/mnist")]),
         .target(name: "WGANImage", dependencies: ["CPNG", "CTurboJPEG", "WGANFiles"]),
         // Plots (lines, scatter, histograms, filled contours, log scales) drawn by Cairo.
         .target(name: "WGANPlot", dependencies: ["CCairo", "WGANFiles"]),
@@ -83,10 +83,11 @@ let package = Package(
         .testTarget(name: "WGANEngineTests", dependencies: ["WGANEngine", "WGANEngineTestSupport"]),
         .testTarget(name: "WGANNNTests", dependencies: ["WGANNN", "WGANOptim", "WGANEngine"]),
         .testTarget(name: "WGANFilesTests", dependencies: ["WGANFiles"]),
-        .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"]),
+        // Fixtures/ holds small files made by Python (and the scripts that made them), read by path.
+        .testTarget(name: "TensorFormatsTests", dependencies: ["TensorFormats"], exclude: ["Fixtures"]),
         // Hand-built image files (decompression bombs) for the image and data tests.
         .target(name: "WGANImageTestSupport", dependencies: ["CZlib"], path: "Tests/ImageSupport"),
-        .testTarget(name: "WGANDataTests", dependencies: ["WGANData", "WGANImage", "WGANImageTestSupport"]),
+        .testTarget(name: "WGANDataTests", dependencies: ["WGANData", "TensorFormats", "WGANImage", "WGANImageTestSupport"]),
         .testTarget(name: "WGANImageTests", dependencies: ["WGANImage", "WGANFiles", "WGANImageTestSupport"]),
         .testTarget(name: "WGANPlotTests", dependencies: ["WGANPlot", "WGANImage"]),
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "WGANTestSupport", "WGANEngineTestSupport", "CKernels", "TensorFormats",

@@ -15,14 +15,21 @@ enum FileAccess {
     static func decodeFile<Value, Failure: FileFormatError>(
         _ url: URL, _ decode: (Data) throws(Failure) -> Value
     ) throws(Failure) -> Value {
-        let data: Data
+        try decodeFileBytes(url) { bytes throws(Failure) in try decode(Data(bytes)) }
+    }
+
+    /// `decodeFile` for a decoder of byte arrays, which the pickle and zip readers index directly.
+    static func decodeFileBytes<Value, Failure: FileFormatError>(
+        _ url: URL, _ decode: ([UInt8]) throws(Failure) -> Value
+    ) throws(Failure) -> Value {
+        let bytes: [UInt8]
         do {
-            data = Data(try Files.read(url.path))
+            bytes = try Files.read(url.path)
         } catch {
             throw .cannotRead(path: url.path, reason: error.reason)
         }
         do {
-            return try decode(data)
+            return try decode(bytes)
         } catch {
             throw .inFile(path: url.path, error)
         }

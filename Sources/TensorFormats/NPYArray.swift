@@ -21,8 +21,6 @@ public struct NPYArray: Equatable, Sendable {
         left.shape == right.shape && left.values == right.values
     }
 
-    private static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
-
     /// An array of `shape`; `values.count` must be its element count.
     public init(shape: [Int], values: [Float]) throws(NPYError) {
         guard ElementCount.of(shape) == values.count else { throw .countMismatch(shape: shape, count: values.count) }
@@ -42,29 +40,7 @@ public struct NPYArray: Equatable, Sendable {
 
     /// The bytes of the `.npy` file for this array.
     public func encoded() -> Data {
-        let dictionary = Array(NPYHeader(descr: "<f4", fortranOrder: false, shape: shape).literal.utf8)
-        // NumPy's rule, followed so that the bytes are the ones `numpy.save` writes: spare spaces so that the
-        // first dimension can grow to 21 digits in place, then more spaces and a newline so that the data
-        // starts at a multiple of 64 bytes (an already aligned header still gets 64 more spaces).
-        let growthSpaces = shape.first.map { max(0, 21 - String($0).count) } ?? 0
-        func headerLength(lengthFieldSize: Int) -> Int {
-            let unpadded = dictionary.count + growthSpaces + 1
-            return unpadded + 64 - (Self.magic.count + 2 + lengthFieldSize + unpadded) % 64
-        }
-        let fitsVersion1 = headerLength(lengthFieldSize: 2) <= Int(UInt16.max)
-        let length = headerLength(lengthFieldSize: fitsVersion1 ? 2 : 4)
-
-        var data = Data(Self.magic)
-        if fitsVersion1 {
-            data.append(contentsOf: [1, 0])
-            withUnsafeBytes(of: UInt16(length).littleEndian) { data.append(contentsOf: $0) }
-        } else {
-            data.append(contentsOf: [2, 0])
-            withUnsafeBytes(of: UInt32(length).littleEndian) { data.append(contentsOf: $0) }
-        }
-        data.append(contentsOf: dictionary)
-        data.append(contentsOf: repeatElement(UInt8(ascii: " "), count: length - dictionary.count - 1))
-        data.append(UInt8(ascii: "\n"))
+        var data = NPYHeader(descr: "<f4", fortranOrder: false, shape: shape).filePrefix
         data.append(LittleEndianBytes.encode(values))
         return data
     }
@@ -76,36 +52,9 @@ public struct NPYArray: Equatable, Sendable {
     }
 
     private static func parse(_ bytes: UnsafeRawBufferPointer) throws(NPYError) -> NPYArray {
-        guard bytes.starts(with: magic) else { throw .notNPY }
-        guard bytes.count >= magic.count + 2 else { throw .truncatedHeader(expectedBytes: magic.count + 2, availableBytes: bytes.count) }
-        let (major, minor) = (bytes[magic.count], bytes[magic.count + 1])
-        let lengthFieldStart = magic.count + 2
-        let lengthFieldSize: Int
-        switch (major, minor) {
-        case (1, 0): lengthFieldSize = 2
-        case (2, 0): lengthFieldSize = 4
-        default: throw .unsupportedVersion(major: major, minor: minor)
-        }
-        let headerStart = lengthFieldStart + lengthFieldSize
-        guard bytes.count >= headerStart else { throw .truncatedHeader(expectedBytes: headerStart, availableBytes: bytes.count) }
-        let headerLength = lengthFieldSize == 2
-            ? Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: lengthFieldStart, as: UInt16.self)))
-            : Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: lengthFieldStart, as: UInt32.self)))
-        let dataStart = headerStart + headerLength
-        guard bytes.count >= dataStart else { throw .truncatedHeader(expectedBytes: dataStart, availableBytes: bytes.count) }
-
-        let header = try NPYHeader(parsing: Array(bytes[headerStart..<dataStart]))
+        let (header, dataStart) = try NPYHeader.read(bytes)
         guard let elementType = NPYElementType(descr: header.descr) else { throw .unsupportedDType(header.descr) }
-        let elementSize = elementType.byteSize
-        guard !header.fortranOrder else { throw .fortranOrder }
-        guard let byteCount = ElementCount.byteCount(of: header.shape, elementSize: elementSize) else {
-            throw .sizeOverflow(shape: header.shape)
-        }
-        let available = bytes.count - dataStart
-        guard available >= byteCount else { throw .truncatedData(expectedBytes: byteCount, availableBytes: available) }
-        guard available == byteCount else { throw .trailingData(expectedBytes: byteCount, availableBytes: available) }
-
-        let payload = UnsafeRawBufferPointer(rebasing: bytes[dataStart...])
+        let payload = try header.payload(of: bytes, from: dataStart, elementSize: elementType.byteSize)
         let values = switch elementType {
         case .float32: LittleEndianBytes.decode(payload, as: Float.self)
         case .float64: LittleEndianBytes.decode(payload, as: Double.self).map(Float.init)

@@ -1,4 +1,5 @@
 import Foundation
+import TensorFormats
 import WGANFiles
 
 /// CIFAR-10 (Krizhevsky, 2009: 60,000 colour images 32×32 in 10 classes) from either of its

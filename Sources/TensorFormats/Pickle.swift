@@ -1,75 +1,38 @@
-/// A value of a Python pickle, as far as the CIFAR-10 files need: the unpickler below builds
-/// these instead of Python objects, and leaves calls (`REDUCE`) and `BUILD`s as data for the
-/// caller to interpret, so that nothing in a file can make it run anything.
-indirect enum PickleValue: Equatable {
-    case none
-    case bool(Bool)
-    case int(Int)
-    case float(Double)
-    /// A Python 2 `str` (`BINSTRING`) or Python 3 `bytes`.
-    case bytes([UInt8])
-    case string(String)
-    case list([PickleValue])
-    case tuple([PickleValue])
-    /// Key–value pairs in file order.
-    case dict([(PickleValue, PickleValue)])
-    /// `module.name`, as `GLOBAL` names it.
-    case global(module: String, name: String)
-    /// `callable(*arguments)`, not called.
-    case call(PickleValue, arguments: [PickleValue])
-    /// `object.__setstate__(state)`, not applied.
-    case built(PickleValue, state: PickleValue)
-
-    static func == (a: PickleValue, b: PickleValue) -> Bool {
-        switch (a, b) {
-        case (.none, .none): return true
-        case let (.bool(x), .bool(y)): return x == y
-        case let (.int(x), .int(y)): return x == y
-        case let (.float(x), .float(y)): return x == y
-        case let (.bytes(x), .bytes(y)): return x == y
-        case let (.string(x), .string(y)): return x == y
-        case let (.list(x), .list(y)), let (.tuple(x), .tuple(y)): return x == y
-        case let (.dict(x), .dict(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        case let (.global(m, n), .global(m2, n2)): return m == m2 && n == n2
-        case let (.call(f, a), .call(g, b)): return f == g && a == b
-        case let (.built(o, s), .built(p, t)): return o == p && s == t
-        default: return false
-        }
-    }
-
-    /// The bytes of a `bytes` value, or of Python 3's protocol-2 spelling of one:
-    /// `_codecs.encode(text, 'latin1')`, whose characters are the bytes.
-    var byteValue: [UInt8]? {
-        switch self {
-        case .bytes(let bytes): return bytes
-        case .call(.global("_codecs", "encode"), let arguments):
-            guard arguments.count == 2, case .string(let text) = arguments[0], case .string("latin1") = arguments[1] else { return nil }
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(text.unicodeScalars.count)
-            for scalar in text.unicodeScalars {
-                guard scalar.value < 256 else { return nil }
-                bytes.append(UInt8(scalar.value))
-            }
-            return bytes
-        default: return nil
-        }
-    }
-}
-
 /// Reads Python pickles of protocols 0–5's binary opcodes that plain data uses (dicts, lists,
-/// tuples, numbers, strings, bytes, globals, calls, builds, the memo); anything else is an error.
-/// Calls are recorded, never made.
+/// tuples, numbers, strings, bytes, globals, calls, builds, persistent ids, the memo); anything
+/// else is an error. Calls are recorded, never made; `Rules` can refuse globals as they are read
+/// and turn calls the caller knows into plain values.
 ///
 /// The reader itself keeps its stack in an array, but the values it builds are nested enums whose
 /// comparison and deinitialisation recurse once per level: a few kilobytes of `TUPLE1`s would nest
 /// a value deep enough to overflow the thread's stack when it is freed. So every value carries
 /// its depth, and one nested deeper than `maximumDepth` is refused as it is built.
-struct Unpickler {
-    struct Failure: Error { let reason: String }
+public struct Unpickler {
+    /// Why a pickle was not read, in a few words with the byte where it went wrong.
+    public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        public let reason: String
+        public init(reason: String) { self.reason = reason }
+        public var description: String { reason }
+    }
+
+    /// What a reader accepts beyond plain data. The default accepts every global and records every call.
+    public struct Rules: Sendable {
+        /// Whether `GLOBAL module name` may appear; one refused stops the read with a failure naming it.
+        public var allowsGlobal: @Sendable (_ module: String, _ name: String) -> Bool
+        /// What `callable(*arguments)` becomes: nil records it as `.call`. Lets a dict subclass
+        /// (`collections.OrderedDict()`) become a `.dict` that later `SETITEMS` fill.
+        public var call: @Sendable (_ callable: PickleValue, _ arguments: [PickleValue]) -> PickleValue?
+
+        public init(allowsGlobal: @escaping @Sendable (_ module: String, _ name: String) -> Bool = { _, _ in true },
+                    call: @escaping @Sendable (_ callable: PickleValue, _ arguments: [PickleValue]) -> PickleValue? = { _, _ in nil }) {
+            self.allowsGlobal = allowsGlobal
+            self.call = call
+        }
+    }
 
     /// Deeper nesting is refused so that a hostile file cannot overflow the stack through the
-    /// recursion of freeing or comparing the value; CIFAR-10's pickles nest 6 levels.
-    static let maximumDepth = 64
+    /// recursion of freeing or comparing the value; CIFAR-10's pickles nest 6 levels, PyTorch's state dicts 6.
+    public static let maximumDepth = 64
 
     /// A value and how many containers deep it nests (0 for a scalar, 1 for a flat container).
     private struct Node {
@@ -78,17 +41,45 @@ struct Unpickler {
     }
 
     private let bytes: [UInt8]
-    private var position = 0
+    private let rules: Rules
+    private var position: Int
     private var stack: [Node] = []
     private var marks: [Int] = []
     private var memo: [Int: Node] = [:]
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: [UInt8], from start: Int, rules: Rules) {
+        (self.bytes, self.position, self.rules) = (bytes, start, rules)
+    }
 
     /// The value the pickle in `bytes` holds.
-    static func load(_ bytes: [UInt8]) throws(Failure) -> PickleValue {
-        var unpickler = Unpickler(bytes)
-        return try unpickler.run()
+    public static func load(_ bytes: [UInt8]) throws(Failure) -> PickleValue {
+        try load(bytes, from: 0, rules: Rules()).value
+    }
+
+    /// The value of the pickle that starts at byte `start` of `bytes`, and the index just past its
+    /// `STOP`: files such as PyTorch's legacy format hold several pickles one after another.
+    public static func load(_ bytes: [UInt8], from start: Int, rules: Rules) throws(Failure) -> (value: PickleValue, end: Int) {
+        guard start >= 0, start <= bytes.count else { throw Failure(reason: "no pickle at byte \(start)") }
+        var unpickler = Unpickler(bytes, from: start, rules: rules)
+        let value = try unpickler.run()
+        return (value, unpickler.position)
+    }
+
+    /// A `GLOBAL`, unless the rules refuse it.
+    private mutating func pushGlobal(module: String, name: String) throws(Failure) {
+        guard rules.allowsGlobal(module, name) else {
+            throw Failure(reason: "refused the global \(module).\(name): it is not one this reader allows, and nothing in a pickle is run")
+        }
+        push(.global(module: module, name: name))
+    }
+
+    /// A little-endian two's-complement integer of `digits` bytes (`LONG1`, `LONG4`).
+    private mutating func pushLong(_ digits: [UInt8]) {
+        guard digits.count <= 8 else { return push(.largeInt(littleEndian: digits)) }
+        var value: Int64 = 0
+        for (i, byte) in digits.enumerated() { value |= Int64(byte) << (8 * Int64(i)) }
+        if let last = digits.last, last & 0x80 != 0, digits.count < 8 { value -= Int64(1) << (8 * Int64(digits.count)) }
+        push(.int(Int(value)))
     }
 
     private mutating func take(_ count: Int) throws(Failure) -> ArraySlice<UInt8> {
@@ -187,13 +178,12 @@ struct Unpickler {
             case 0x4B: push(.int(try unsigned(1)))                           // BININT1
             case 0x4D: push(.int(try unsigned(2)))                           // BININT2
             case 0x4A: push(.int(Int(Int32(truncatingIfNeeded: try unsigned(4)))))  // BININT
-            case 0x8A:                                                       // LONG1
-                let digits = Array(try take(unsigned(1)))
-                guard digits.count <= 8 else { throw Failure(reason: "integer too large") }
-                var value: Int64 = 0
-                for (i, byte) in digits.enumerated() { value |= Int64(byte) << (8 * Int64(i)) }
-                if let last = digits.last, last & 0x80 != 0, digits.count < 8 { value -= Int64(1) << (8 * Int64(digits.count)) }
-                push(.int(Int(value)))
+            case 0x8A: pushLong(Array(try take(unsigned(1))))               // LONG1
+            case 0x8B:                                                       // LONG4
+                let count = try unsigned(4)
+                // Python's own limit is far above this; no integer in plain data is this wide.
+                guard count <= 4096 else { throw Failure(reason: "integer of \(count) bytes at byte \(position - 5)") }
+                pushLong(Array(try take(count)))
             case 0x47:                                                       // BINFLOAT (big-endian)
                 var bits: UInt64 = 0
                 for byte in try take(8) { bits = bits << 8 | UInt64(byte) }
@@ -214,11 +204,14 @@ struct Unpickler {
                 guard let value = memo[key] else { throw Failure(reason: "memo entry \(key) is missing") }
                 stack.append(value)                                          // with the depth it was stored with
             case 0x63:                                                       // GLOBAL
-                push(.global(module: try line(), name: try line()))
+                try pushGlobal(module: try line(), name: try line())
             case 0x93:                                                       // STACK_GLOBAL
                 let name = try pop(), module = try pop()
                 guard case .string(let n) = name.value, case .string(let m) = module.value else { throw Failure(reason: "bad STACK_GLOBAL") }
-                push(.global(module: m, name: n))
+                try pushGlobal(module: m, name: n)
+            case 0x51:                                                       // BINPERSID
+                let id = try pop()
+                try push(.persistent(id.value), holding: [id])
             case 0x74: try pushTuple(try popMark())                          // TUPLE
             case 0x85: try pushTuple([try pop()])                            // TUPLE1
             case 0x86: let b = try pop(), a = try pop(); try pushTuple([a, b])                     // TUPLE2
@@ -231,7 +224,8 @@ struct Unpickler {
                 let tuple = try pop()
                 guard case .tuple(let arguments) = tuple.value else { throw Failure(reason: "call without an argument tuple") }
                 let callable = try pop()
-                try push(.call(callable.value, arguments: arguments), holding: [callable, tuple])
+                let value = rules.call(callable.value, arguments) ?? .call(callable.value, arguments: arguments)
+                try push(value, holding: [callable, tuple])
             case 0x62:                                                       // BUILD
                 let state = try pop(), object = try pop()
                 try push(.built(object.value, state: state.value), holding: [object, state])
