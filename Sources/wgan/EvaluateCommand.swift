@@ -44,6 +44,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The FID Inception network's weights, pytorch-fid's \(InceptionWeights.publishedFileName) "
                                + "(default: $\(InceptionWeights.environmentVariable)).", valueName: "file"))
     var inception: String?
+    @Option(help: ArgumentHelp("Where a folder reference's features are cached (default: $XDG_CACHE_HOME/wgan or ~/.cache/wgan).",
+                               valueName: "dir"))
+    var referenceCache: String?
     @Option(parsing: .unconditional, help: "KID's subsets (torch-fidelity's 100).")
     var kidSubsets = KernelInceptionDistance.defaultSubsets
     @Option(parsing: .unconditional, help: "KID's subset size (torch-fidelity's 1000; smaller sets use their own size).")
@@ -133,7 +136,10 @@ struct EvaluateCommand: ParsableCommand {
                 try measurement.add($0, network: network)
             }
         }
-        let referenceSet = try network.reference(of: InceptionReferenceSet.images(in: reference, side: side))
+        let referenceSet = try InceptionReferenceSet.reference(
+            at: reference, side: side, network: network,
+            cacheFolder: referenceCache.map { URL(fileURLWithPath: $0) } ?? InceptionReferenceSet.defaultCacheFolder(),
+            warn: { writeToStandardError("wgan: warning: \($0)\n") })
         let report = try measurement.report(against: referenceSet, kidSubsets: kidSubsets, kidSubsetSize: kidSubsetSize)
         if let kid = report.kid, kid.subsetSize < kidSubsetSize {
             writeToStandardError("wgan: warning: KID's subsets hold \(kid.subsetSize) samples, not \(kidSubsetSize): the smaller set has no more\n")

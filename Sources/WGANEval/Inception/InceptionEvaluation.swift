@@ -10,13 +10,14 @@ public struct InceptionReport: Equatable, Sendable {
     /// Nil when the reference holds statistics only (a `.npz` of `mu` and `sigma`).
     public let kid: KernelInceptionDistance?
     public let sampleCount: Int
-    public let referenceCount: Int
+    /// Nil for statistics read from a `.npz`, which do not say how many images made them.
+    public let referenceCount: Int?
 
     /// One JSON object, sorted keys, six decimals (KID eight: its values are small).
     public var json: String {
         var fields = ["\"fid\":\(String(format: "%.6f", fid))", "\"inception_score\":\(String(format: "%.6f", inceptionScore.mean))",
                       "\"inception_score_std\":\(String(format: "%.6f", inceptionScore.standardDeviation))",
-                      "\"count\":\(sampleCount)", "\"reference_count\":\(referenceCount)"]
+                      "\"count\":\(sampleCount)"] + (referenceCount.map { ["\"reference_count\":\($0)"] } ?? [])
         if let kid {
             fields += ["\"kid\":\(String(format: "%.8f", kid.mean))", "\"kid_std\":\(String(format: "%.8f", kid.standardDeviation))",
                        "\"kid_subset_size\":\(kid.subsetSize)", "\"kid_subsets\":\(kid.subsets)"]
@@ -26,7 +27,8 @@ public struct InceptionReport: Equatable, Sendable {
 
     /// Lines for people.
     public var lines: [String] {
-        [String(format: "FID %.3f (%d samples against %d reference images)", fid, sampleCount, referenceCount),
+        [String(format: "FID %.3f (%d samples against ", fid, sampleCount)
+            + (referenceCount.map { "\($0) reference images)" } ?? "the reference's mean and covariance)"),
          String(format: "Inception score %.3f ± %.3f (%d splits)", inceptionScore.mean, inceptionScore.standardDeviation, inceptionScore.splits),
          kid.map { String(format: "KID %.5f ± %.5f (%d subsets of %d)", $0.mean, $0.standardDeviation, $0.subsets, $0.subsetSize) }
             ?? "KID: not computed (the reference holds mean and covariance only, not features)"]
@@ -99,7 +101,7 @@ public struct InceptionMeasurement {
             try KernelInceptionDistance(mine.features!, features, subsets: kidSubsets, subsetSize: kidSubsetSize)
         }
         return InceptionReport(fid: try mine.statistics.frechetDistance(to: other.statistics), inceptionScore: scores.score,
-                               kid: kid, sampleCount: count, referenceCount: other.statistics.count)
+                               kid: kid, sampleCount: count, referenceCount: other.statistics.count > 0 ? other.statistics.count : nil)
     }
 }
 

@@ -6,8 +6,10 @@ import WGANEngine
 /// `pt_inception-2015-12-05-6726825d.pth` holds them.
 public struct InceptionWeights {
     public let tensors: [String: Tensor]
+    /// The SHA-256 of the file they came from (hexadecimal), which names the features they give.
+    public let digest: String?
 
-    public init(_ tensors: [String: Tensor]) { self.tensors = tensors }
+    public init(_ tensors: [String: Tensor], digest: String? = nil) { (self.tensors, self.digest) = (tensors, digest) }
 
     func tensor(_ key: String, rank: Int) throws(EvaluationError) -> Tensor {
         guard let tensor = tensors[key] else { throw .invalid("the Inception weights lack '\(key)'") }
@@ -41,8 +43,11 @@ public final class InceptionNetwork {
     private let mixed5: [InceptionA], mixed6a: InceptionB, mixed6: [InceptionC], mixed7a: InceptionD, mixed7: [InceptionE]
     /// `fc.weight` [1008, 2048]; its bias is left out of the Inception score's logits.
     private let classifier: Tensor
+    /// The weights file's SHA-256, when known: cached reference features are keyed by it.
+    public let weightsDigest: String?
 
     public init(weights: InceptionWeights) throws(EvaluationError) {
+        weightsDigest = weights.digest
         stem = [try InceptionConv(weights, "Conv2d_1a_3x3", stride: 2, same: false), try InceptionConv(weights, "Conv2d_2a_3x3", same: false),
                 try InceptionConv(weights, "Conv2d_2b_3x3")]
         stem2 = [try InceptionConv(weights, "Conv2d_3b_1x1"), try InceptionConv(weights, "Conv2d_4a_3x3", same: false)]

@@ -34,28 +34,40 @@ extension InceptionWeights {
         } catch {
             throw .invalid("--inception: \(error.description)")
         }
+        let digest = SHA256.hex(SHA256.hash(bytes))
         if let prefix = hashPrefix(in: url.lastPathComponent) {
-            let digest = SHA256.hex(SHA256.hash(bytes))
             guard digest.hasPrefix(prefix) else {
                 throw .invalid("--inception: \(url.path) is damaged or another file: its SHA-256 begins \(digest.prefix(prefix.count)), "
                                + "its name says \(prefix)")
             }
         }
-        var tensors: [String: Tensor] = [:]
+        let file: SafeTensors
         switch url.pathExtension.lowercased() {
         case "safetensors":
-            do throws(SafeTensorsError) {
-                let file = try SafeTensors(data: Data(bytes))
-                for name in file.names where try file.dtype(of: name) != .i64 {
-                    tensors[name] = Tensor(try file.roundedFloats(name), shape: try file.shape(of: name))
-                }
+            do {
+                file = try SafeTensors(data: Data(bytes))
+            } catch {
+                throw .invalid("--inception: \(url.path): \(error)")
+            }
+        case "pth", "pt":
+            do {
+                file = try PyTorchFile.read(bytes: bytes)
             } catch {
                 throw .invalid("--inception: \(url.path): \(error)")
             }
         default:
             throw .invalid("--inception: \(url.path) is neither a .pth nor a .safetensors file")
         }
-        return InceptionWeights(tensors)
+        var tensors: [String: Tensor] = [:]
+        do throws(SafeTensorsError) {
+            // Floats only: `num_batches_tracked` (int64) plays no part in evaluation.
+            for name in file.names where [.f32, .f64].contains(try file.dtype(of: name)) {
+                tensors[name] = Tensor(try file.roundedFloats(name), shape: try file.shape(of: name))
+            }
+        } catch {
+            throw .invalid("--inception: \(url.path): \(error)")
+        }
+        return InceptionWeights(tensors, digest: digest)
     }
 
     /// The hexadecimal digits after the last '-' of a `.pth` name (at least 8 of them), or nil.
