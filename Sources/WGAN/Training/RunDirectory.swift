@@ -5,7 +5,7 @@ import WGANFiles
 ///
 ///     config.json   log.jsonl   samples/ep{N}.png   samples/fixed_ep{N}.png
 ///     checkpoints/generator.safetensors   checkpoints/critic.safetensors
-///     checkpoints/training_state.safetensors   .wgan.lock
+///     checkpoints/training_state.safetensors   tensorboard/events.out.tfevents.*   .wgan.lock
 ///
 /// A new run never writes into a folder that holds files of its own: `--out` must name a missing or
 /// empty folder, or one where a run died before its first checkpoint (nothing there can be resumed,
@@ -26,6 +26,8 @@ public struct RunDirectory: Sendable {
     public var generatorURL: URL { checkpointsURL.appendingPathComponent("generator.safetensors") }
     public var criticURL: URL { checkpointsURL.appendingPathComponent("critic.safetensors") }
     public var trainingStateURL: URL { checkpointsURL.appendingPathComponent("training_state.safetensors") }
+    /// `--tensorboard`'s event files, one per session.
+    public var tensorboardURL: URL { url.appendingPathComponent("tensorboard", isDirectory: true) }
     static let lockName = ".wgan.lock"
 
     /// The grid of the epoch's last batch.
