@@ -34,7 +34,8 @@ public enum TFRecord {
                 throw ProtobufError("record \(index): the length's CRC does not match")
             }
             let length = lengthBytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            guard length <= UInt64(bytes.count - position - 16) else { throw ProtobufError("record \(index): its data is cut short") }
+            let room = bytes.count - position - 16  // for the data, after the header and the data's CRC
+            guard room >= 0, length <= UInt64(room) else { throw ProtobufError("record \(index): its data is cut short") }
             let start = position + 12, end = start + Int(length)
             let data = Array(bytes[start..<end])
             guard read32(bytes, end) == CRC32C.maskedChecksum(data) else {

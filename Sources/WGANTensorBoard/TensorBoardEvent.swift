@@ -28,9 +28,7 @@ public struct TensorBoardEvent: Equatable, Sendable {
     public var content: Content
 
     public init(wallTime: Double, step: Int64, content: Content) {
-        self.wallTime = wallTime
-        self.step = step
-        self.content = content
+        (self.wallTime, self.step, self.content) = (wallTime, step, content)
     }
 
     /// The protocol-buffer encoding of the event.

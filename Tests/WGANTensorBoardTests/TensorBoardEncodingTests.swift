@@ -143,5 +143,7 @@ final class TensorBoardEncodingTests: XCTestCase {
         }
         XCTAssertThrowsError(try TFRecord.records(in: Array(record.dropLast()))) { XCTAssertTrue("\($0)".contains("cut short"), "\($0)") }
         XCTAssertThrowsError(try TFRecord.records(in: Array(record.prefix(10))))
+        // A whole header whose length is checked, then less than the data's CRC.
+        XCTAssertThrowsError(try TFRecord.records(in: Array(TFRecord.frame([]).prefix(14)))) { XCTAssertTrue("\($0)".contains("cut short")) }
     }
 }
