@@ -78,8 +78,9 @@ public struct RunDirectory: Sendable {
             try createFolders(requested)
             run = try RunDirectory(locking: requested)
             try run.refuseUnlessNew()
-            // A log of an unfinished start would otherwise begin the new run's.
+            // A log (or TensorBoard events) of an unfinished start would otherwise begin the new run's.
             unlink(run.logURL.path)
+            for name in Self.ownNames(in: run.tensorboardURL) { unlink(run.tensorboardURL.appendingPathComponent(name).path) }
         } else {
             try createFolders(parent)
             let stamp = timestamp(date)
@@ -132,11 +133,13 @@ public struct RunDirectory: Sendable {
     }
 
     /// Whether the folder holds only what a run writes before its first checkpoint: a `config.json`
-    /// that wgan wrote, a log, empty `samples` and partial `checkpoints` (or nothing at all); a
-    /// `report.html` of those files is no run either.
+    /// that wgan wrote, a log, TensorBoard event files, empty `samples` and partial `checkpoints` (or
+    /// nothing at all); a `report.html` of those files is no run either.
     private var isUnfinishedStart: Bool {
         let names = Self.ownNames(in: url)
-        guard Set(names).isSubset(of: ["config.json", "log.jsonl", "samples", "checkpoints", "report.html"]) else { return false }
+        let allowed: Set = ["config.json", "log.jsonl", "samples", "checkpoints", "report.html", "tensorboard"]
+        guard Set(names).isSubset(of: allowed) else { return false }
+        guard Self.ownNames(in: tensorboardURL).allSatisfy({ $0.hasPrefix("events.out.tfevents.") }) else { return false }
         if names.contains("config.json"), RunRecord.read(from: configURL) == nil { return false }
         let checkpoints = Set(["generator.safetensors", "critic.safetensors"])
         return Self.ownNames(in: samplesURL).isEmpty && Set(Self.ownNames(in: checkpointsURL)).isSubset(of: checkpoints)

@@ -232,7 +232,9 @@ public final class Trainer {
         // The source adds what it measures (a toy run's mode coverage), then draws its pictures.
         try data.source.finishEpoch(of: self, lastSamples: lastImages, partial: partial, entry: entry) { (entry) throws(TrainingError) in
             try log.append(entry)
-            board?.record(entry, step: entry.step, extra: board?.epochExtras(generatorSteps: totals.generatorSteps, seconds: totals.seconds) ?? [])
+            if let board {
+                board.record(entry, step: entry.step, extra: board.epochExtras(generatorSteps: totals.generatorSteps, seconds: totals.seconds))
+            }
         }
     }
 

@@ -30,8 +30,8 @@ public struct TrainingOptions: Sendable {
     }
 
     /// The settings `arguments` give, read against `TrainingSetting.all`: `--name value` or
-    /// `--name=value`, a switch alone turned on, `--no-name` turning it off. `--data-dir` is made absolute, so that the saved
-    /// settings still find the data when the run is resumed from elsewhere.
+    /// `--name=value`, a switch alone turned on, `--no-name` turning it off. `--data-dir` is made
+    /// absolute, so that the saved settings still find the data when the run is resumed from elsewhere.
     ///
     /// - Throws: `TrainingError.invalidSetting` for an unknown flag, a missing value or a value
     ///   of the wrong kind.
