@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "WGANEval", targets: ["WGANEval"]),
         .library(name: "WGAN", targets: ["WGAN"]),
         .library(name: "WGANReport", targets: ["WGANReport"]),
+        .library(name: "WGANTensorBoard", targets: ["WGANTensorBoard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -67,9 +68,11 @@ let package = Package(
                 resources: [.copy("Resources/classifiers")]),
         // What runs it: the trainer, run folders, checkpoints, logs, progress, sampling, the benchmark.
         .target(name: "WGAN", dependencies: ["WGANModels", "WGANEval", "WGANReport", "WGANEngine", "WGANNN", "WGANOptim", "TensorFormats", "WGANData",
-                                             "WGANImage", "WGANFiles", "WGANPlot", "CMPIRuntime"]),
+                                             "WGANImage", "WGANFiles", "WGANPlot", "WGANTensorBoard", "CMPIRuntime"]),
         // The HTML report of a run folder (or several), read from its files alone.
         .target(name: "WGANReport", dependencies: ["WGANPlot", "WGANImage", "WGANFiles"]),
+        // TensorBoard's event files (TFRecord framing, CRC-32C, protocol buffers by hand), beside log.jsonl.
+        .target(name: "WGANTensorBoard", dependencies: ["WGANFiles"]),
         .executableTarget(name: "wgan", dependencies: [
             "WGAN", "WGANReport", "WGANModels", "WGANEval", "WGANData", "WGANEngine", "WGANFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -94,7 +97,8 @@ let package = Package(
                                                       "WGANEngine", "WGANNN", "WGANOptim", "WGANData", "WGANImage"]),
         .testTarget(name: "WGANEvalTests", dependencies: ["WGANEval", "WGANEngine", "WGANData"]),
         .testTarget(name: "WGANReportTests", dependencies: ["WGANReport", "WGANImage"]),
+        .testTarget(name: "WGANTensorBoardTests", dependencies: ["WGANTensorBoard"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage", "WGANData", "WGANEngine", "WGANModels", "WGANNN",
-                                                     "WGANTestSupport"]),
+                                                     "WGANTestSupport", "WGANTensorBoard"]),
     ]
 )

@@ -10,7 +10,8 @@ struct TrainCommand: ParsableCommand {
             Writes into the run folder (--out, default runs/<timestamp>): config.json, log.jsonl, \
             samples/ep{N}.png and samples/fixed_ep{N}.png after each epoch, and checkpoints/ \
             (generator.safetensors and critic.safetensors with PyTorch's state-dict names, and \
-            training_state.safetensors for --resume) at the start, after each epoch and when stopping. \
+            training_state.safetensors for --resume) at the start, after each epoch and when stopping, \
+            and tensorboard/ (TensorBoard's event files; --no-tensorboard for none). \
             --out must name a missing or empty folder (or one where a run stopped before its first \
             checkpoint, which starts again); an existing run is continued only with --resume. One process \
             at a time uses a run folder: a second is refused, naming the first one's pid.

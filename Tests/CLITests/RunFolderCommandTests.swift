@@ -41,6 +41,8 @@ final class RunFolderCommandTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.standardError)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: checkpoints.path).sorted(),
                        ["critic.safetensors", "generator.safetensors", "training_state.safetensors"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("run/tensorboard").path).count, 1,
+                       "the unfinished start's TensorBoard events are removed with its log")
         try assertOneLineError(["train"] + quickTraining + ["--out", "run"], in: folder,
                                "run already holds a run; pass --resume ")
     }

@@ -151,7 +151,7 @@ final class TrainingSettingsTableTests: XCTestCase {
         XCTAssertEqual(Set(TrainingSetting.all.map(\.name)).count, TrainingSetting.all.count, "flags are distinct")
         XCTAssertEqual(TrainingSetting.all.filter(\.mayChangeOnResume).map(\.flag),
                        ["--epochs", "--iterations", "--max-steps", "--threads", "--log-every", "--checkpoint-minutes", "--eval-every",
-                        "--eval-count", "--diagnostics"])
+                        "--eval-count", "--diagnostics", "--tensorboard"])
     }
 
     func testArgumentsAreReadByTheTable() throws {

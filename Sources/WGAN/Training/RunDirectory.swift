@@ -5,7 +5,7 @@ import WGANFiles
 ///
 ///     config.json   log.jsonl   samples/ep{N}.png   samples/fixed_ep{N}.png
 ///     checkpoints/generator.safetensors   checkpoints/critic.safetensors
-///     checkpoints/training_state.safetensors   .wgan.lock
+///     checkpoints/training_state.safetensors   tensorboard/events.out.tfevents.*   .wgan.lock
 ///
 /// A new run never writes into a folder that holds files of its own: `--out` must name a missing or
 /// empty folder, or one where a run died before its first checkpoint (nothing there can be resumed,
@@ -26,6 +26,8 @@ public struct RunDirectory: Sendable {
     public var generatorURL: URL { checkpointsURL.appendingPathComponent("generator.safetensors") }
     public var criticURL: URL { checkpointsURL.appendingPathComponent("critic.safetensors") }
     public var trainingStateURL: URL { checkpointsURL.appendingPathComponent("training_state.safetensors") }
+    /// `--tensorboard`'s event files, one per session.
+    public var tensorboardURL: URL { url.appendingPathComponent("tensorboard", isDirectory: true) }
     static let lockName = ".wgan.lock"
 
     /// The grid of the epoch's last batch.
@@ -76,8 +78,9 @@ public struct RunDirectory: Sendable {
             try createFolders(requested)
             run = try RunDirectory(locking: requested)
             try run.refuseUnlessNew()
-            // A log of an unfinished start would otherwise begin the new run's.
+            // A log (or TensorBoard events) of an unfinished start would otherwise begin the new run's.
             unlink(run.logURL.path)
+            for name in Self.ownNames(in: run.tensorboardURL) { unlink(run.tensorboardURL.appendingPathComponent(name).path) }
         } else {
             try createFolders(parent)
             let stamp = timestamp(date)
@@ -130,11 +133,13 @@ public struct RunDirectory: Sendable {
     }
 
     /// Whether the folder holds only what a run writes before its first checkpoint: a `config.json`
-    /// that wgan wrote, a log, empty `samples` and partial `checkpoints` (or nothing at all); a
-    /// `report.html` of those files is no run either.
+    /// that wgan wrote, a log, TensorBoard event files, empty `samples` and partial `checkpoints` (or
+    /// nothing at all); a `report.html` of those files is no run either.
     private var isUnfinishedStart: Bool {
         let names = Self.ownNames(in: url)
-        guard Set(names).isSubset(of: ["config.json", "log.jsonl", "samples", "checkpoints", "report.html"]) else { return false }
+        let allowed: Set = ["config.json", "log.jsonl", "samples", "checkpoints", "report.html", "tensorboard"]
+        guard Set(names).isSubset(of: allowed) else { return false }
+        guard Self.ownNames(in: tensorboardURL).allSatisfy({ $0.hasPrefix("events.out.tfevents.") }) else { return false }
         if names.contains("config.json"), RunRecord.read(from: configURL) == nil { return false }
         let checkpoints = Set(["generator.safetensors", "critic.safetensors"])
         return Self.ownNames(in: samplesURL).isEmpty && Set(Self.ownNames(in: checkpointsURL)).isSubset(of: checkpoints)

@@ -42,12 +42,15 @@ public final class Trainer {
     private lazy var evaluation = TrainingEvaluation(config: config)
     /// `--diagnostics`: the critic's gradient norms over the epoch so far.
     private let diagnostics: CriticDiagnostics?
+    /// `--tensorboard`: the run's TensorBoard events, written where the log is (by the writing rank).
+    let board: TrainingBoard?
     /// This rank's part in a data-parallel run (see `Trainer+DataParallel.swift`); nil for one process.
     public internal(set) var dataParallel: DataParallel?
 
     init(config: TrainingConfig, data: TrainingData, run: RunDirectory, models: TrainingModels, progress: TrainingProgress,
          fixedNoise: Tensor, log: TrainingLog, reporter: ProgressReporter, info: @escaping (String) -> Void,
-         now: @escaping () -> Double, checkpointStep: Int?) {
+         now: @escaping () -> Double, checkpointStep: Int?,
+         warn: @escaping (String) -> Void = { writeToStandardError("wgan: warning: \($0)\n") }) {
         self.config = config
         self.data = data
         self.run = run
@@ -60,6 +63,7 @@ public final class Trainer {
         self.now = now
         self.checkpointStep = checkpointStep
         diagnostics = config.diagnostics ? CriticDiagnostics(critic: models.critic) : nil
+        board = config.tensorboard ? TrainingBoard(folder: run.tensorboardURL, config: config, resumedAt: checkpointStep, warn: warn) : nil
     }
 
     /// Whether the run's length is reached: its epochs, or its `--iterations`.
@@ -96,8 +100,10 @@ public final class Trainer {
                 reporter.update(completed: completedSteps(),
                                 criticLoss: cycle.criticLoss, generatorLoss: cycle.generatorLoss)
                 if let every = config.logEvery, progress.step % every == 0, isWriter {
-                    try log.append(TrainingLog.StepEntry(step: progress.step, criticLoss: cycle.criticLoss,
-                                                         generatorLoss: cycle.generatorLoss, penalty: cycle.penalty))
+                    let entry = TrainingLog.StepEntry(step: progress.step, criticLoss: cycle.criticLoss,
+                                                      generatorLoss: cycle.generatorLoss, penalty: cycle.penalty)
+                    try log.append(entry)
+                    board?.record(entry, step: entry.step, perStep: true)
                 }
                 try evaluateIfDue(epochEnded: false)
                 if let images = cycle.epochImages {
@@ -177,6 +183,7 @@ public final class Trainer {
         // Only the writing rank of a data-parallel run evaluates: the work changes no shared state.
         guard isWriter, let entry = try evaluation.entryIfDue(self, epochEnded: epochEnded) else { return }
         try log.append(entry)
+        board?.record(entry, step: entry.step)
     }
 
     private func requireFinite(_ loss: Float, _ name: String) throws(TrainingError) {
@@ -217,12 +224,17 @@ public final class Trainer {
         entry.partial = partial ? true : nil
         entry.criticGradientNorms = diagnostics?.means
         if diagnostics != nil {
-            try WeightHistogram.write(CriticDiagnostics.weights(of: models.critic), title: "critic weights, epoch \(progress.epoch + 1)",
+            let weights = CriticDiagnostics.weights(of: models.critic)
+            try WeightHistogram.write(weights, title: "critic weights, epoch \(progress.epoch + 1)",
                                       to: run.weightHistogramURL(epoch: progress.epoch + 1, stoppedAt: partial ? progress.step : nil))
+            board?.histograms(weights, step: progress.step)
         }
         // The source adds what it measures (a toy run's mode coverage), then draws its pictures.
         try data.source.finishEpoch(of: self, lastSamples: lastImages, partial: partial, entry: entry) { (entry) throws(TrainingError) in
             try log.append(entry)
+            if let board {
+                board.record(entry, step: entry.step, extra: board.epochExtras(generatorSteps: totals.generatorSteps, seconds: totals.seconds))
+            }
         }
     }
 

@@ -58,6 +58,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var frameEvery = 1000
     /// Log each critic layer's gradient norm and draw the critic's weight histogram every epoch.
     public var diagnostics = false
+    /// Write TensorBoard event files into the run's `tensorboard/` folder.
+    public var tensorboard = true
     /// An image folder's images are made this many pixels square (default: the model's size).
     public var imageSize: Int?
     /// An image folder's images are made grey (1) or RGB (3) (default: from the files).

@@ -30,8 +30,8 @@ public struct TrainingOptions: Sendable {
     }
 
     /// The settings `arguments` give, read against `TrainingSetting.all`: `--name value` or
-    /// `--name=value`, a switch alone turned on. `--data-dir` is made absolute, so that the saved
-    /// settings still find the data when the run is resumed from elsewhere.
+    /// `--name=value`, a switch alone turned on, `--no-name` turning it off. `--data-dir` is made
+    /// absolute, so that the saved settings still find the data when the run is resumed from elsewhere.
     ///
     /// - Throws: `TrainingError.invalidSetting` for an unknown flag, a missing value or a value
     ///   of the wrong kind.
@@ -42,6 +42,10 @@ public struct TrainingOptions: Sendable {
             let flag = word.dropFirst(2)
             let (name, inline) = flag.firstIndex(of: "=").map { (String(flag[..<$0]), String(flag[flag.index(after: $0)...])) }
                 ?? (String(flag), nil)
+            if inline == nil, name.hasPrefix("no-"), let negated = TrainingSetting.named(String(name.dropFirst(3))), negated.isSwitch {
+                try set(negated.name, argument: "false")
+                continue
+            }
             guard let setting = TrainingSetting.named(name) else { throw .invalidSetting("unknown option '--\(name)'") }
             // A switch given alone (the next word another flag, or none) is turned on.
             let next = inline ?? (setting.isSwitch && remaining.first.map({ $0.hasPrefix("--") || Bool(argument: $0) == nil }) != false

@@ -47,7 +47,7 @@ public enum TrainingSession {
         console.info("wgan \(WGANVersion.current): \(blas); \(data.summary); run folder \(run.url.path)")
         let trainer = Trainer(config: config, data: data, run: run, models: models, progress: TrainingProgress(seed: config.seed),
                               fixedNoise: fixedNoise, log: try TrainingLog(url: run.logURL), reporter: console.reporter,
-                              info: console.info, now: console.now, checkpointStep: nil)
+                              info: console.info, now: console.now, checkpointStep: nil, warn: console.warn)
         try trainer.writeCheckpoint()
         return trainer
     }
@@ -78,7 +78,7 @@ public enum TrainingSession {
                      + "\(saved.progress.step) (epoch \(min(saved.progress.epoch + 1, config.epochs)))")
         return Trainer(config: config, data: data, run: run, models: models, progress: saved.progress,
                        fixedNoise: saved.fixedNoise, log: log, reporter: console.reporter, info: console.info,
-                       now: console.now, checkpointStep: saved.progress.step)
+                       now: console.now, checkpointStep: saved.progress.step, warn: console.warn)
     }
 
     /// The models and progress of the training state `file` holds, for a run with `config` on

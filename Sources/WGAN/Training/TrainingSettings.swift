@@ -219,6 +219,11 @@ extension TrainingSetting {
                help: "Log each critic layer's gradient norm (a mean over the epoch) to log.jsonl and draw the critic's "
                    + "weight histogram every epoch into samples/weights_ep{N}.png. A switch.", mayChangeOnResume: true,
                mayBeAbsentFromSavedRuns: true),
+        .value("tensorboard", key: "tensorboard", \.tensorboard,
+               help: "Write TensorBoard event files into RUN/tensorboard/ (default on; --no-tensorboard turns it off): every "
+                   + "number of log.jsonl as a scalar, the Wasserstein estimate, learning rates and steps per second, the "
+                   + "fixed-noise grid (a toy run's frame) as an image, and with --diagnostics the critic's weight histograms. "
+                   + "Start TensorBoard with: tensorboard --logdir RUN.", mayChangeOnResume: true, mayBeAbsentFromSavedRuns: true),
     ]
 }
 

@@ -75,6 +75,7 @@ struct ImageSource: TrainingSource {
             : (run.sampleURL(epoch: epoch), run.fixedSampleURL(epoch: epoch))
         try SampleGrid.write(lastSamples, count: min(25, lastSamples.shape[0]), nrow: 5, to: last)
         try SampleGrid.write(trainer.fixedNoiseImages(), count: trainer.fixedNoise.shape[0], nrow: 5, to: fixed)
+        trainer.board?.image(at: fixed, tag: "samples/fixed_noise", step: step)
     }
 
     /// The batches of one epoch's order, gathered straight into each tensor's storage.
@@ -140,6 +141,7 @@ struct PointSource: TrainingSource {
         try log(entry)
         let step = trainer.progress.step
         try ToyFrame.write(snapshot, title: "\(points.dataset), iteration \(step)", to: [trainer.run.frameURL(step: step), trainer.run.figureURL])
+        trainer.board?.image(at: trainer.run.frameURL(step: step), tag: "samples/frame", step: step)
     }
 
     /// Point batches drawn with the run's data stream (or read from the 25-Gaussian set), each
