@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import WGAN
+import WGANEngine
+import WGANEval
 import WGANModels
 
 struct BenchCommand: ParsableCommand {
@@ -29,11 +31,15 @@ struct BenchCommand: ParsableCommand {
     var warmup: Int?
     @Option(parsing: .unconditional, help: "Threads for matrix products and parallel work (default: the machine's core count).")
     var threads = TrainingConfig.defaultThreads
+    @Option(help: ArgumentHelp("Time the FID Inception network with these weights instead: images per second at 32×32 input "
+                               + "(--batch-size images a batch, default 50; --iterations batches, default 4).", valueName: "file"))
+    var inception: String?
     @Flag(help: "End with one line of JSON.")
     var json = false
 
     func run() throws {
         try reportingFailures {
+            if let inception { return try timeInception(weights: URL(fileURLWithPath: inception)) }
             guard let chosenModel = ModelCatalogue.builtIn.named(model) else {
                 throw TrainingError.invalidSetting(ModelCatalogue.builtIn.unknownModelMessage(model))
             }
@@ -51,6 +57,31 @@ struct BenchCommand: ParsableCommand {
             let report = BenchmarkReport(try benchmark.run(), peakRSSMegabytes: ProcessMemory.peakResidentMegabytes())
             report.lines.forEach(printLine)
             if json { printLine(report.json) }
+        }
+    }
+}
+
+extension BenchCommand {
+    /// Features per second of the FID Inception network on random 32×32 images (resized to 299×299
+    /// inside, as pytorch-fid does), after one untimed batch.
+    private func timeInception(weights: URL) throws {
+        let (batch, batches) = (batchSize ?? 50, iterations ?? 4)
+        guard batch >= 1, batches >= 1, threads >= 1 else { throw TrainingError.invalidSetting("--batch-size, --iterations and --threads must be positive") }
+        try BLAS.load()
+        Parallel.threads = threads
+        let network = try InceptionNetwork(weights: InceptionWeights.read(weights))
+        var random = RandomGenerator(seed: 0)
+        let images = Tensor.uniform([batch, 3, 32, 32], using: &random)
+        _ = network(images)
+        let start = ProgressReporter.monotonicSeconds()
+        for _ in 0..<batches { _ = network(images) }
+        let seconds = ProgressReporter.monotonicSeconds() - start
+        let rate = Double(batch * batches) / seconds
+        printLine(String(format: "Inception features: %.2f images/s (%d batches of %d, 32×32 input, %d threads, %@)", rate, batches, batch,
+                         threads, "OpenBLAS " + BLAS.coreName))
+        if json {
+            printLine(String(format: "{\"images_per_s\":%.3f,\"batch\":%d,\"batches\":%d,\"threads\":%d,\"peak_rss_mb\":%.0f}", rate, batch,
+                             batches, threads, ProcessMemory.peakResidentMegabytes() ?? 0))
         }
     }
 }
