@@ -112,6 +112,25 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertNotEqual(batch.standardOutput, first.standardOutput, "train-mode BatchNorm gives other samples")
     }
 
+    /// The colour path's refusals, each one line before any image goes through the network.
+    func testInceptionWeightsAreAskedForAndCheckedInOneLine() throws {
+        let folder = try temporaryFolder()
+        try uint8NPY([UInt8](repeating: 7, count: 12 * 3 * 8 * 8), shape: [12, 3, 8, 8]).write(to: folder.appendingPathComponent("s.npy"))
+        let arguments = ["evaluate", "--samples", "s.npy", "--reference", folder.path]
+        let unset = try wgan(arguments, in: folder, environment: ["WGAN_INCEPTION": ""])
+        XCTAssertEqual(unset.status, 1)
+        XCTAssertEqual(unset.errorLines.count, 1, unset.standardError)
+        XCTAssertTrue(unset.standardError.contains("download pt_inception-2015-12-05-6726825d.pth (pytorch-fid's release 'fid_weights' on GitHub) "
+                                                   + "and pass --inception FILE, or set WGAN_INCEPTION=FILE"), unset.standardError)
+        try Data("not weights".utf8).write(to: folder.appendingPathComponent("pt_inception-2015-12-05-6726825d.pth"))
+        try assertOneLineError(arguments + ["--inception", "pt_inception-2015-12-05-6726825d.pth"], in: folder,
+                               "pt_inception-2015-12-05-6726825d.pth is damaged or another file: its SHA-256 begins ")
+        try Data("not weights".utf8).write(to: folder.appendingPathComponent("weights.pth"))
+        try assertOneLineError(arguments + ["--inception", "weights.pth"], in: folder, "--inception: ")
+        try assertOneLineError(arguments + ["--inception", "s.npy"], in: folder, "is neither a .pth nor a .safetensors file")
+        try assertOneLineError(arguments + ["--kid-subset-size", "1"], in: folder, "--kid-subset-size at least 2")
+    }
+
     /// Scoring 10⁸ samples (the generator's noise alone would be 40 GB) runs in the memory of one
     /// batch: a few seconds in, the process is still working and its peak resident size is small;
     /// SIGTERM still stops it.
