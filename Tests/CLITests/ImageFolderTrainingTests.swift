@@ -72,4 +72,19 @@ final class ImageFolderTrainingTests: XCTestCase {
                                "no images in \(empty.path): no .png, .jpg or .jpeg files")
         try assertOneLineError(["train", "--dataset", "cifar10", "--out", "r"], in: folder, "CIFAR-10 is not installed")
     }
+
+    /// A colour run's --eval-every needs the FID Inception network's weights: refused before training, nothing written.
+    func testAColourRunsEvaluationsNeedTheInceptionWeightsFromTheStart() throws {
+        let folder = try temporaryFolder()
+        let pictures = try makePictures(in: folder)
+        let arguments = ["train", "--data-dir", pictures.path, "--model", "cifar-dcgan", "--dim", "4", "--batch-size", "5",
+                         "--iterations", "2", "--eval-every", "1", "--out", "r"]
+        let missing = try wgan(arguments, in: folder, environment: ["WGAN_INCEPTION": ""])
+        XCTAssertEqual(missing.status, 1, missing.standardError)
+        XCTAssertTrue(missing.errorLines.last?.contains("download pt_inception-2015-12-05-6726825d.pth") == true, missing.standardError)
+        let absent = try wgan(arguments + ["--inception", "nowhere.pth"], in: folder)
+        XCTAssertEqual(absent.status, 1, absent.standardError)
+        XCTAssertTrue(absent.errorLines.last?.hasSuffix("/nowhere.pth does not exist") == true, absent.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("r").path), "refused before the run folder")
+    }
 }

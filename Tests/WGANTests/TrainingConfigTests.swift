@@ -146,12 +146,14 @@ final class TrainingSettingsTableTests: XCTestCase {
         options.evalEvery = 4
         options.imageSize = 32
         options.channels = 3
+        options.inception = "/w.pth"
+        options.evalReference = "/r"
         let json = try JSONSerialization.jsonObject(with: Data(try options.freshConfig().jsonString().utf8)) as! [String: Any]
         XCTAssertEqual(Set(json.keys), Set(TrainingSetting.all.map(\.key)))
         XCTAssertEqual(Set(TrainingSetting.all.map(\.name)).count, TrainingSetting.all.count, "flags are distinct")
         XCTAssertEqual(TrainingSetting.all.filter(\.mayChangeOnResume).map(\.flag),
                        ["--epochs", "--iterations", "--max-steps", "--threads", "--log-every", "--checkpoint-minutes", "--eval-every",
-                        "--eval-count", "--diagnostics", "--tensorboard"])
+                        "--inception", "--eval-reference", "--eval-count", "--diagnostics", "--tensorboard"])
     }
 
     func testArgumentsAreReadByTheTable() throws {

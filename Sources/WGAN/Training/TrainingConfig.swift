@@ -52,6 +52,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var evalEvery: Int?
     /// Generator samples each `--eval-every` evaluation scores.
     public var evalCount = 10_000
+    /// The FID Inception network's weights for a colour run's evaluations (default `$WGAN_INCEPTION`).
+    public var inception: String?
+    /// What a colour run's evaluations compare with: a folder or a `.npz` of `mu` and `sigma`
+    /// (default: the images it trains on).
+    public var evalReference: String?
     /// Toy runs: the "generator" is real points plus N(0, 1) noise, and only the critic trains.
     public var fixedGenerator = false
     /// Toy runs: generator iterations between two frames (a toy run's "epoch").

@@ -35,6 +35,7 @@ public enum TrainingSession {
                                          progress: console.reporter, info: console.info, warn: console.warn)
         let (config, warning) = data.fittingBatches(requested)
         if let warning { console.warn(warning) }
+        try TrainingEvaluation.checkReady(config, data: data)
         try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape,
                                        imageFolder: data.isImageFolder)
         let blas = try prepareBLAS(threads: config.threads)
@@ -65,6 +66,7 @@ public enum TrainingSession {
                                          progress: console.reporter, info: console.info, warn: console.warn)
         try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape,
                                        imageFolder: data.isImageFolder)
+        try TrainingEvaluation.checkReady(config, data: data)
         let blas = try prepareBLAS(threads: config.threads)
         let (models, saved) = try restore(file, path: path, config: config, model: model, data: data) { data in
             TrainingError.checkpoint(path: path, problem: "the run trained on other images than those now in "

@@ -211,7 +211,16 @@ extension TrainingSetting {
         .optional("eval-every", key: "eval_every", \.evalEvery,
                   help: "Log FID, Inception score, the confident share, the class histogram and the dev-set critic cost "
                       + "(the critic loss with its penalty over the test split, fresh generator batches) to log.jsonl every "
-                      + "N epochs (N iterations with --iterations); needs the dataset's shipped classifier (mnist, fashion-mnist).",
+                      + "N epochs (N iterations with --iterations), by the dataset's shipped classifier (mnist, fashion-mnist); "
+                      + "colour runs log FID, the Inception score (and its spread) and KID from the FID Inception network "
+                      + "(see --inception and --eval-reference) instead.",
+                  mayChangeOnResume: true),
+        .optional("inception", key: "inception", \.inception,
+                  help: "The FID Inception network's weights for a colour run's --eval-every (pytorch-fid's "
+                      + "pt_inception-2015-12-05-6726825d.pth; default $WGAN_INCEPTION).", mayChangeOnResume: true),
+        .optional("eval-reference", key: "eval_reference", \.evalReference,
+                  help: "What a colour run's --eval-every compares with: a folder (CIFAR-10's files or images) or a .npz of mu and "
+                      + "sigma (default: the training images; their features are computed once and cached in ~/.cache/wgan).",
                   mayChangeOnResume: true),
         .value("eval-count", key: "eval_count", \.evalCount, help: "Generator samples per --eval-every evaluation (default 10000).",
                mayChangeOnResume: true, mayBeAbsentFromSavedRuns: true),

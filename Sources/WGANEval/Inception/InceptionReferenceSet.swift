@@ -21,7 +21,13 @@ public enum InceptionReferenceSet {
     public static func reference(at url: URL, side: Int, network: InceptionNetwork, cacheFolder: URL?,
                                  warn: (String) -> Void = { _ in }) throws(EvaluationError) -> InceptionReference {
         if url.pathExtension.lowercased() == "npz" { return try statistics(in: url) }
-        let images = try self.images(in: url, side: side)
+        return try reference(of: images(in: url, side: side), network: network, cacheFolder: cacheFolder, warn: warn)
+    }
+
+    /// The reference of `images`, read from `cacheFolder` or computed and cached there.
+    public static func reference(of images: ImageDataset, network: InceptionNetwork, cacheFolder: URL?,
+                                 warn: (String) -> Void = { _ in }) throws(EvaluationError) -> InceptionReference {
+        let side = images.width
         let cache = cacheFolder.map { $0.appendingPathComponent("inception-reference-\(key(images, side: side, network: network)).npz") }
         if let cache, Files.entry(at: cache.path) != nil, let cached = try? read(cache, features: true) { return cached }
         let reference = try network.reference(of: images)
