@@ -60,7 +60,8 @@ public struct TrainingBenchmark {
         let models = try TrainingModels(config: config, model: model, imageShape: imageShape, using: &rng)
         // Synthetic images: the step's cost does not depend on the pixels.
         var source = FixedBatch(real: Tensor.uniform([config.batchSize] + imageShape, low: 0, high: 1, using: &rng), noise: rng)
-        let iteration = TrainingIteration(step: models.step, criticSteps: config.criticSteps, latentDimension: config.latentDimension)
+        let iteration = TrainingIteration(step: models.step, criticSteps: config.criticSteps, latentDimension: config.latentDimension,
+                                          generatorBatchSize: config.generatorBatchSize)
         func oneIteration() { _ = iteration.run(&source) }
         for _ in 0..<warmup { oneIteration() }
         let products = BLAS.recordingProducts { oneIteration() }

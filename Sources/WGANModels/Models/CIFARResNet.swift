@@ -23,6 +23,9 @@ public struct CIFARResNetModel: GANModel {
         var preset = ModelPreset(name: "paper-cifar-resnet", summary: "the official gan_cifar_resnet.py (unconditional)",
                                  batchSize: 64, lambda: 10, beta1: 0, iterations: 100_000)
         (preset.criticLearningRate, preset.generatorLearningRate) = (2e-4, 2e-4)
+        preset.learningRateDecay = .linear
+        preset.generatorBatchSize = 128
+        preset.dequantize = true
         return [preset]
     }
 
