@@ -84,3 +84,22 @@ final class ResamplingTests: XCTestCase {
         XCTAssertEqual(run(), one)
     }
 }
+
+/// Row gathering (an embedding lookup) and its adjoint, scatter-adding rows.
+final class IndexingTests: XCTestCase {
+    func testGatherAndScatterAddValues() {
+        let table = Tensor([1, 2, 3, 4, 5, 6], shape: [3, 2])
+        XCTAssertEqual(table.gatheringRows([2, 0, 2]).scalars, [5, 6, 1, 2, 5, 6])
+        XCTAssertEqual(table.gatheringRows([2, 0, 2]).shape, [3, 2])
+        XCTAssertEqual(Tensor([1, 1, 2, 2, 3, 3], shape: [3, 2]).scatterAddingRows([1, 0, 1], rowCount: 4).scalars, [2, 2, 4, 4, 0, 0, 0, 0])
+    }
+
+    func testGradientsOfGatherAndScatterAdd() {
+        check("gatheringRows", [randomTensor([4, 3], seed: 1)]) { $0[0].gatheringRows([3, 1, 3, 0, 2]).square() }
+        check("scatterAddingRows", [randomTensor([5, 2], seed: 2)]) { $0[0].scatterAddingRows([1, 1, 0, 3, 1], rowCount: 4).square() }
+        // The conditional BatchNorm's use: a per-class scale picked per sample, broadcast over a map.
+        check("per-sample scale", [randomTensor([3, 2], seed: 3), randomTensor([4, 2, 2, 2], seed: 4)]) { t in
+            (t[1] * t[0].gatheringRows([0, 2, 2, 1]).reshaped([4, 2, 1, 1])).tanh()
+        }
+    }
+}

@@ -97,6 +97,41 @@ final class ResNetTrainingTests: XCTestCase {
         XCTAssertTrue(seed.reusedCriticZ)
     }
 
+    /// PyTorch's cross-entropy: its value, and its gradient (softmax − one-hot)/N.
+    func testCrossEntropy() {
+        let logits = Tensor([1, 2, 3, 0, 0, 0], shape: [2, 3]).requiringGrad()
+        let loss = crossEntropy(logits: logits, labels: [2, 1])
+        XCTAssertEqual(loss.item, 0.75310913, accuracy: 1e-6)
+        let g = gradients(of: loss, withRespectTo: [logits])[0].scalars
+        let e = [1, 2, 3].map { Float(Foundation.exp(Double($0))) }, total = e.reduce(0, +)
+        let third: Float = 1.0 / 3
+        let softmaxMinusOneHot: [Float] = [e[0] / total, e[1] / total, e[2] / total - 1, third, third - 1, third]
+        let expected = softmaxMinusOneHot.map { $0 / 2 }
+        for (a, b) in zip(g, expected) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+    }
+
+    /// The conditional pair: per-class norms in the generator's blocks (the last norm stays
+    /// plain), the AC-GAN head in the critic, the reference's state-dict names.
+    func testTheConditionalModelsShapesAndNames() {
+        var rng = RandomGenerator(seed: 1)
+        let generator = CIFARResNetGenerator(width: 4, latentDimension: 8, classes: 10, using: &rng)
+        let critic = CIFARResNetCritic(width: 4, classes: 10, using: &rng)
+        let names = Set(generator.stateDict.map(\.name))
+        XCTAssertTrue(names.isSuperset(of: ["block1.n1.scale", "block1.n1.offset", "block3.n2.bn.running_mean", "norm.bn.weight"]))
+        XCTAssertFalse(names.contains("block1.n1.bn.weight"), "the conditional norms' BatchNorm is affine-free")
+        XCTAssertEqual(generator.blocks[0].n1.scale?.shape, [10, 4])
+        let images = withoutGrad { generator(Tensor.randn([3, 8], using: &rng), labels: [0, 9, 4]) }
+        XCTAssertEqual(images.shape, [3, 3, 32, 32])
+        let (scores, logits) = withoutGrad { critic.heads(images) }
+        XCTAssertEqual(scores.shape, [3, 1])
+        XCTAssertEqual(logits?.shape, [3, 10])
+        XCTAssertEqual(critic.namedParameters.suffix(2).map(\.name), ["acgan.weight", "acgan.bias"])
+        // A class's scale and offset move only that class's samples.
+        generator.blocks[0].n1.offset!.storage.pointer[4 * 9] = 5
+        let moved = withoutGrad { generator(Tensor.randn([2, 8], using: &rng), labels: [9, 9]) }
+        XCTAssertEqual(moved.shape, [2, 3, 32, 32])
+    }
+
     /// 2·(x/256 − 0.5) plus U[0, 1/128): every pixel lies in its byte's bin, the noise is fresh for
     /// every batch, and a resumed stream draws the same noise.
     func testDequantisedPixels() throws {

@@ -51,31 +51,49 @@ private func resNetConv(_ from: Int, _ to: Int, kernel: Int, he: Bool = true, us
 }
 
 /// The generator's normalisation (the reference's `Norm`): BatchNorm over N, H and W with batch
-/// statistics (eps 1e-5), held as `bn` so that its state-dict names are `….bn.weight`.
+/// statistics (eps 1e-5), held as `bn` so that its state-dict names are `….bn.weight`. With
+/// classes it is conditional BatchNorm (Dumoulin et al.): `bn` without scale and offset of its
+/// own, then a `scale` and an `offset` per class ([classes, C], ones and zeros), picked per sample.
 public final class ResNetNorm: Module {
     public let bn: BatchNorm2d
+    public let scale: Tensor?, offset: Tensor?
 
-    public init(_ channels: Int) {
-        bn = BatchNorm2d(channels, eps: 1e-5)
+    public init(_ channels: Int, classes: Int = 0) {
+        bn = BatchNorm2d(channels, eps: 1e-5, affine: classes == 0)
+        (scale, offset) = classes == 0 ? (nil, nil)
+            : (Tensor.ones([classes, channels]).requiringGrad(), Tensor.zeros([classes, channels]).requiringGrad())
         super.init()
         registerModule("bn", bn)
+        if let scale, let offset {
+            registerParameter("scale", scale)
+            registerParameter("offset", offset)
+        }
     }
 
-    public override func forward(_ input: Tensor) -> Tensor { bn(input) }
+    public override func forward(_ input: Tensor) -> Tensor { callAsFunction(input, labels: nil) }
+
+    /// The normalised input, with each sample's class's scale and offset when conditional.
+    public func callAsFunction(_ input: Tensor, labels: [Int]?) -> Tensor {
+        let h = bn(input)
+        guard let scale, let offset else { return h }
+        guard let labels else { preconditionFailure("a conditional BatchNorm needs each sample's class") }
+        let perSample = [input.shape[0], input.shape[1], 1, 1]
+        return h * scale.gatheringRows(labels).reshaped(perSample) + offset.gatheringRows(labels).reshaped(perSample)
+    }
 }
 
 /// A residual "up" block: BN → ReLU → 2× nearest upsampling → 3×3 conv → BN → ReLU → 3×3 conv,
-/// plus the shortcut (upsampling → 1×1 conv).
+/// plus the shortcut (upsampling → 1×1 conv); its norms are conditional with classes.
 public final class ResNetUpBlock: Module {
     public let shortcut: Conv2d
     public let n1: ResNetNorm, n2: ResNetNorm
     public let conv1: Conv2d, conv2: Conv2d
 
-    public init(_ from: Int, _ to: Int, using rng: inout RandomGenerator) {
+    public init(_ from: Int, _ to: Int, classes: Int = 0, using rng: inout RandomGenerator) {
         shortcut = resNetConv(from, to, kernel: 1, he: false, using: &rng)
-        n1 = ResNetNorm(from)
+        n1 = ResNetNorm(from, classes: classes)
         conv1 = resNetConv(from, to, kernel: 3, using: &rng)
-        n2 = ResNetNorm(to)
+        n2 = ResNetNorm(to, classes: classes)
         conv2 = resNetConv(to, to, kernel: 3, using: &rng)
         super.init()
         registerModule("shortcut", shortcut)
@@ -85,12 +103,14 @@ public final class ResNetUpBlock: Module {
         registerModule("conv2", conv2)
     }
 
-    public override func forward(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor { callAsFunction(x, labels: nil) }
+
+    public func callAsFunction(_ x: Tensor, labels: [Int]?) -> Tensor {
         // A 1×1 convolution commutes with nearest upsampling (each output pixel is the same sum):
         // convolving first does a quarter of the work.
         let s = shortcut(x).upsampledNearest2x()
-        let h = conv1(n1(x).relu().upsampledNearest2x())
-        return s + conv2(n2(h).relu())
+        let h = conv1(n1(x, labels: labels).relu().upsampledNearest2x())
+        return s + conv2(n2(h, labels: labels).relu())
     }
 }
 
@@ -105,13 +125,17 @@ public final class CIFARResNetGenerator: Module, ImageGenerator {
     public let norm: ResNetNorm
     public let conv: Conv2d
 
-    public init(width: Int = 128, latentDimension: Int = 128, channels: Int = 3, using rng: inout RandomGenerator) {
+    /// Classes of the conditional generator (AC-WGAN-GP), 0 for the unconditional one.
+    public let classes: Int
+
+    public init(width: Int = 128, latentDimension: Int = 128, channels: Int = 3, classes: Int = 0, using rng: inout RandomGenerator) {
         self.width = width
         self.latentDimension = latentDimension
+        self.classes = classes
         imageShape = [channels, 32, 32]
         linear = Linear(latentDimension, 16 * width, initialization: .glorotUniform, using: &rng)
         var blocks: [ResNetUpBlock] = []
-        for _ in 0..<3 { blocks.append(ResNetUpBlock(width, width, using: &rng)) }
+        for _ in 0..<3 { blocks.append(ResNetUpBlock(width, width, classes: classes, using: &rng)) }
         self.blocks = blocks
         norm = ResNetNorm(width)
         conv = resNetConv(width, channels, kernel: 3, he: false, using: &rng)
@@ -122,9 +146,14 @@ public final class CIFARResNetGenerator: Module, ImageGenerator {
         registerModule("conv", conv)
     }
 
-    public override func forward(_ z: Tensor) -> Tensor {
+    public override func forward(_ z: Tensor) -> Tensor { callAsFunction(z, labels: nil) }
+
+    /// G(z, y): images of the classes `labels` (one per row of z) from a conditional generator.
+    public func callAsFunction(_ z: Tensor, labels: [Int]?) -> Tensor {
+        precondition((classes == 0) == (labels == nil), classes == 0 ? "an unconditional generator takes no classes"
+                     : "a conditional generator needs a class for every latent vector")
         var h = linear(z).reshaped([z.shape[0], width, 4, 4])
-        for block in blocks { h = block(h) }
+        for block in blocks { h = block(h, labels: labels) }
         return conv(norm(h).relu()).tanh()
     }
 
@@ -153,8 +182,10 @@ public final class CIFARResNetCritic: Module, PerSampleCritic {
     public let block2_conv1, block2_conv2, block2_shortcut: Conv2d
     public let block3_conv1, block3_conv2, block4_conv1, block4_conv2: Conv2d
     public let linear: Linear
+    /// The AC-GAN head (Linear dim → classes) of the conditional critic; nil without classes.
+    public let acgan: Linear?
 
-    public init(width: Int = 128, channels: Int = 3, using rng: inout RandomGenerator) {
+    public init(width: Int = 128, channels: Int = 3, classes: Int = 0, using rng: inout RandomGenerator) {
         self.width = width
         block1_conv1 = resNetConv(channels, width, kernel: 3, using: &rng)
         block1_conv2 = resNetConv(width, width, kernel: 3, using: &rng)
@@ -167,6 +198,7 @@ public final class CIFARResNetCritic: Module, PerSampleCritic {
         block4_conv1 = resNetConv(width, width, kernel: 3, using: &rng)
         block4_conv2 = resNetConv(width, width, kernel: 3, using: &rng)
         linear = Linear(width, 1, initialization: .glorotUniform, using: &rng)
+        acgan = classes == 0 ? nil : Linear(width, classes, initialization: .glorotUniform, using: &rng)
         super.init()
         for (name, conv) in [("block1_conv1", block1_conv1), ("block1_conv2", block1_conv2), ("block1_shortcut", block1_shortcut),
                              ("block2_conv1", block2_conv1), ("block2_conv2", block2_conv2), ("block2_shortcut", block2_shortcut),
@@ -175,6 +207,7 @@ public final class CIFARResNetCritic: Module, PerSampleCritic {
             registerModule(name, conv)
         }
         registerModule("linear", linear)
+        if let acgan { registerModule("acgan", acgan) }
     }
 
     /// The features the heads read: [N, dim] after the last ReLU and the spatial mean.
@@ -187,7 +220,15 @@ public final class CIFARResNetCritic: Module, PerSampleCritic {
         return h.relu().spatialMean()
     }
 
+    /// The Wasserstein head's scores [N, 1] (all the penalty sees).
     public override func forward(_ x: Tensor) -> Tensor { linear(features(x)) }
+
+    /// The scores [N, 1] and, for the conditional critic, the AC-GAN logits [N, classes], from
+    /// one pass over the features.
+    public func heads(_ x: Tensor) -> (scores: Tensor, logits: Tensor?) {
+        let f = features(x)
+        return (linear(f), acgan.map { $0(f) })
+    }
 
     /// The size of a critic with these settings, computed without building it.
     public static func size(width w: Int, channels: Int) -> ModelSize {
