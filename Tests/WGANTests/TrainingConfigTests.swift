@@ -70,6 +70,9 @@ final class TrainingConfigTests: XCTestCase {
             ("--threads must be at least 1, got 0", { $0.threads = 0 }),
             ("--log-every must be at least 1, got 0", { $0.logEvery = 0 }),
             ("--limit must be at least 1, got 0", { $0.imageLimit = 0 }),
+            ("unknown --lr-decay 'cosine' (expected none or linear)", { $0.learningRateDecay = "cosine" }),
+            ("--lr-decay linear needs --iterations (the decay ends there)", { $0.learningRateDecay = "linear" }),
+            ("--generator-batch-size must be at least 2 (BatchNorm needs two samples per batch), got 1", { $0.generatorBatchSize = 1 }),
         ]
         for (message, change) in cases {
             var options = TrainingOptions()
