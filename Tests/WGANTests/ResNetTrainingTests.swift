@@ -1,5 +1,6 @@
 import Foundation
 @testable import WGAN
+import TensorFormats
 @testable import WGANData
 import WGANEngine
 @testable import WGANModels
@@ -80,6 +81,31 @@ final class ResNetTrainingTests: XCTestCase {
         let seed = RecordingStep()
         XCTAssertNotNil(TrainingIteration(step: seed, criticSteps: 1, latentDimension: 5).run(&source))
         XCTAssertTrue(seed.reusedCriticZ)
+    }
+
+    /// A `cifar-resnet` checkpoint holds exactly the names, shapes and dtypes of
+    /// torch_cifar_resnet.py's state dicts (the fixture's `init.G.*` and `init.D.*` are those,
+    /// dumped by PyTorch), so `load_state_dict(strict=True)` accepts it; for both variants.
+    func testACheckpointHasThePyTorchStateDictsLayout() throws {
+        let fixture = try PyTorchFixture("resnet_steps")
+        for (prefix, classes) in [("uncond.", 0), ("cond.", 10)] {
+            var rng = RandomGenerator(seed: 0)
+            let spec = CIFARResNetModel().spec(width: 16)
+            let pair: [(String, Module, ModelStateFile.Role)] = [
+                ("G", CIFARResNetGenerator(width: 16, classes: classes, using: &rng), .generator),
+                ("D", CIFARResNetCritic(width: 16, classes: classes, using: &rng), .critic),
+            ]
+            for (role, module, fileRole) in pair {
+                let file = try ModelStateFile.contents(of: module, role: fileRole, spec: spec)
+                let expected = fixture.file.names.filter { $0.hasPrefix("\(prefix)init.\(role).") }
+                XCTAssertEqual(Set(file.names), Set(expected.map { String($0.dropFirst("\(prefix)init.\(role).".count)) }), prefix + role)
+                for name in file.names {
+                    let source = "\(prefix)init.\(role).\(name)"
+                    XCTAssertEqual(try file.shape(of: name), try fixture.file.shape(of: source), source)
+                    XCTAssertEqual(try file.dtype(of: name), try fixture.file.dtype(of: source), source)
+                }
+            }
+        }
     }
 
     /// PyTorch's cross-entropy: its value, and its gradient (softmax − one-hot)/N.
