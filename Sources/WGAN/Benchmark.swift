@@ -11,6 +11,8 @@ public struct TrainingBenchmark {
     public struct Result: Sendable {
         public let model: String
         public let batch: Int
+        /// Latent vectors per generator step, when not `batch` (the ResNet's preset: 128).
+        public var generatorBatch: Int?
         public let criticSteps: Int
         public let threads: Int
         public let iterations: Int
@@ -69,7 +71,9 @@ public struct TrainingBenchmark {
         for _ in 0..<iterations { oneIteration() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let floor = BLAS.timeProducts(products, repetitions: max(3, min(iterations / 4, 50)))
-        return Result(model: model.name, batch: config.batchSize, criticSteps: config.criticSteps, threads: threads, iterations: iterations,
+        let generatorBatch = config.generatorBatchSize.flatMap { $0 == config.batchSize ? nil : $0 }
+        return Result(model: model.name, batch: config.batchSize, generatorBatch: generatorBatch, criticSteps: config.criticSteps,
+                      threads: threads, iterations: iterations,
                       msPerIteration: seconds * 1000 / Double(iterations),
                       gflopPerIteration: products.reduce(0) { $0 + $1.flops } / 1e9, floorMs: floor * 1000,
                       blasCore: BLAS.coreName)
