@@ -11,6 +11,8 @@ public struct TrainingBenchmark {
     public struct Result: Sendable {
         public let model: String
         public let batch: Int
+        /// Latent vectors per generator step, when not `batch` (the ResNet's preset: 128).
+        public var generatorBatch: Int?
         public let criticSteps: Int
         public let threads: Int
         public let iterations: Int
@@ -60,7 +62,8 @@ public struct TrainingBenchmark {
         let models = try TrainingModels(config: config, model: model, imageShape: imageShape, using: &rng)
         // Synthetic images: the step's cost does not depend on the pixels.
         var source = FixedBatch(real: Tensor.uniform([config.batchSize] + imageShape, low: 0, high: 1, using: &rng), noise: rng)
-        let iteration = TrainingIteration(step: models.step, criticSteps: config.criticSteps, latentDimension: config.latentDimension)
+        let iteration = TrainingIteration(step: models.step, criticSteps: config.criticSteps, latentDimension: config.latentDimension,
+                                          generatorBatchSize: config.generatorBatchSize)
         func oneIteration() { _ = iteration.run(&source) }
         for _ in 0..<warmup { oneIteration() }
         let products = BLAS.recordingProducts { oneIteration() }
@@ -68,7 +71,9 @@ public struct TrainingBenchmark {
         for _ in 0..<iterations { oneIteration() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let floor = BLAS.timeProducts(products, repetitions: max(3, min(iterations / 4, 50)))
-        return Result(model: model.name, batch: config.batchSize, criticSteps: config.criticSteps, threads: threads, iterations: iterations,
+        let generatorBatch = config.generatorBatchSize.flatMap { $0 == config.batchSize ? nil : $0 }
+        return Result(model: model.name, batch: config.batchSize, generatorBatch: generatorBatch, criticSteps: config.criticSteps,
+                      threads: threads, iterations: iterations,
                       msPerIteration: seconds * 1000 / Double(iterations),
                       gflopPerIteration: products.reduce(0) { $0 + $1.flops } / 1e9, floorMs: floor * 1000,
                       blasCore: BLAS.coreName)

@@ -138,11 +138,21 @@ public enum PixelRange: String, Sendable, CaseIterable {
     case symmetric
     /// `byte / 255`.
     case unit
+    /// `2·(byte/256 − 0.5)`: the official gan_cifar_resnet.py's scaling, before its uniform
+    /// dequantisation noise in [0, 1/128) (which the trainer adds).
+    case dequantized
 
     /// The value of each byte, indexed by the byte: a lookup is both faster than the arithmetic
     /// and the same to the bit.
-    var table: [Float] { self == .symmetric ? Self.symmetricTable : Self.unitTable }
+    var table: [Float] {
+        switch self {
+        case .symmetric: Self.symmetricTable
+        case .unit: Self.unitTable
+        case .dequantized: Self.dequantizedTable
+        }
+    }
 
     private static let symmetricTable: [Float] = (0...255).map { ImageDataset.scaledPixel(UInt8($0)) }
     private static let unitTable: [Float] = (0...255).map { Float(UInt8($0)) / 255 }
+    private static let dequantizedTable: [Float] = (0...255).map { Float(2 * (Double($0) / 256 - 0.5)) }
 }

@@ -19,16 +19,23 @@ public class BatchNorm: Module {
     /// (a SyncBatchNorm), so that data-parallel ranks train the model one process would.
     public var communicator: Communicator?
 
-    init(features: Int, eps: Float, momentum: Float) {
+    /// Whether `weight` and `bias` are parameters; without (PyTorch's `affine=False`) they are
+    /// constant ones and zeros, and absent from the state dict.
+    public let affine: Bool
+
+    init(features: Int, eps: Float, momentum: Float, affine: Bool = true) {
         self.eps = eps
         self.momentum = momentum
-        weight = Tensor.ones([features]).requiringGrad()
-        bias = Tensor.zeros([features]).requiringGrad()
+        self.affine = affine
+        weight = affine ? Tensor.ones([features]).requiringGrad() : Tensor.ones([features])
+        bias = affine ? Tensor.zeros([features]).requiringGrad() : Tensor.zeros([features])
         runningMean = Tensor.zeros([features])
         runningVar = Tensor.ones([features])
         super.init()
-        registerParameter("weight", weight)
-        registerParameter("bias", bias)
+        if affine {
+            registerParameter("weight", weight)
+            registerParameter("bias", bias)
+        }
         registerBuffer("running_mean", runningMean)
         registerBuffer("running_var", runningVar)
         registerCounter("num_batches_tracked", numBatchesTracked)
@@ -100,8 +107,8 @@ public final class BatchNorm1d: BatchNorm {
 /// the double backward are BatchNorm1d's. Only generators use it: it couples a batch's samples,
 /// which the critic's penalty must not see.
 public final class BatchNorm2d: BatchNorm {
-    public init(_ channels: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
-        super.init(features: channels, eps: eps, momentum: momentum)
+    public init(_ channels: Int, eps: Float = 1e-5, momentum: Float = 0.1, affine: Bool = true) {
+        super.init(features: channels, eps: eps, momentum: momentum, affine: affine)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {

@@ -45,6 +45,22 @@ final class BenchCommandTests: XCTestCase {
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(result.standardOutput.split(separator: "\n").last).utf8))
                                  as? [String: Any])
         XCTAssertEqual(json["iterations"] as? Int, 3)
+        XCTAssertNil(json["generator_batch"])
+    }
+
+    /// The ResNet's iteration is its preset's: five critic steps, and a generator step on its own batch of 128.
+    func testTheResNetBenchmarksItsPresetsIteration() throws {
+        let folder = try temporaryFolder()
+        let result = try wgan(["bench", "--model", "cifar-resnet", "--dim", "1", "--batch-size", "2", "--iterations", "1",
+                               "--warmup", "0", "--threads", "1", "--json"], in: folder)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(result.standardOutput.split(separator: "\n").last).utf8))
+                                 as? [String: Any])
+        XCTAssertEqual(json["model"] as? String, "cifar-resnet")
+        XCTAssertEqual(json["critic_steps"] as? Int, 5)
+        XCTAssertEqual(json["batch"] as? Int, 2)
+        XCTAssertEqual(json["generator_batch"] as? Int, 128)
+        XCTAssertGreaterThan(json["gflop_per_iteration"] as? Double ?? 0, 0)
     }
 
     /// The kernel is chosen for the CPU unless the user set OPENBLAS_CORETYPE, which wins, and

@@ -15,6 +15,8 @@ final class PyTorchFixture {
     let file: SafeTensors
     let tolerances: [String: [String: Any]]
     private(set) var checked: Set<String> = []
+    /// Each checked key's measured error, in its tolerance's measure (relative, max |a|, or 0 when exact).
+    private(set) var errors: [String: Double] = [:]
 
     /// Reads `<name>.safetensors` and `<name>_tolerances.json`; fails the test when either is missing.
     init(_ name: String) throws {
@@ -65,11 +67,14 @@ final class PyTorchFixture {
             var diff = 0.0, norm = 0.0
             for (a, b) in zip(actual, expected) { diff += (Double(a) - b) * (Double(a) - b); norm += b * b }
             let error = diff.squareRoot() / max(norm.squareRoot(), 1e-300)
+            errors[key] = error
             XCTAssertLessThanOrEqual(error, rel, "\(key): relative error \(error) > \(rel)", file: file, line: line)
         } else if let abs = bound["abs"] as? Double {
             let worst = actual.map { Double(Swift.abs($0)) }.max() ?? 0
+            errors[key] = worst
             XCTAssertLessThanOrEqual(worst, abs, "\(key): max |a| = \(worst) > \(abs)", file: file, line: line)
         } else if bound["exact"] as? Bool == true {
+            errors[key] = 0
             XCTAssertEqual(actual.map(Double.init), expected, "\(key): not exactly equal", file: file, line: line)
         } else {
             XCTFail("\(key): unknown tolerance \(bound)", file: file, line: line)

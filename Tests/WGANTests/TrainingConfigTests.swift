@@ -58,7 +58,7 @@ final class TrainingConfigTests: XCTestCase {
             ("--batch-size must be at least 2 (BatchNorm needs two samples per batch), got 0", { $0.batchSize = 0 }),
             ("--lr-critic must be a positive number, got -1.0", { $0.criticLearningRate = -1 }),
             ("--lr-generator must be a positive number, got nan", { $0.generatorLearningRate = .nan }),
-            ("unknown preset 'fast' (expected seed, paper, paper-mnist, paper-cifar, paper-64, toy)", { $0.preset = "fast" }),
+            ("unknown preset 'fast' (expected seed, paper, paper-mnist, paper-cifar, paper-64, paper-cifar-resnet, toy)", { $0.preset = "fast" }),
             ("--n-critic must be at least 1, got 0", { $0.criticSteps = 0 }),
             ("--epochs must be at least 1, got 0", { $0.epochs = 0 }),
             ("--latent-dim must be at least 1, got -3", { $0.latentDimension = -3 }),
@@ -70,6 +70,9 @@ final class TrainingConfigTests: XCTestCase {
             ("--threads must be at least 1, got 0", { $0.threads = 0 }),
             ("--log-every must be at least 1, got 0", { $0.logEvery = 0 }),
             ("--limit must be at least 1, got 0", { $0.imageLimit = 0 }),
+            ("unknown --lr-decay 'cosine' (expected none or linear)", { $0.learningRateDecay = "cosine" }),
+            ("--lr-decay linear needs --iterations (the decay ends there)", { $0.learningRateDecay = "linear" }),
+            ("--generator-batch-size must be at least 2 (BatchNorm needs two samples per batch), got 1", { $0.generatorBatchSize = 1 }),
         ]
         for (message, change) in cases {
             var options = TrainingOptions()
@@ -148,6 +151,7 @@ final class TrainingSettingsTableTests: XCTestCase {
         options.channels = 3
         options.inception = "/w.pth"
         options.evalReference = "/r"
+        options.generatorBatchSize = 16
         let json = try JSONSerialization.jsonObject(with: Data(try options.freshConfig().jsonString().utf8)) as! [String: Any]
         XCTAssertEqual(Set(json.keys), Set(TrainingSetting.all.map(\.key)))
         XCTAssertEqual(Set(TrainingSetting.all.map(\.name)).count, TrainingSetting.all.count, "flags are distinct")

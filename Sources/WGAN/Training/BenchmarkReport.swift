@@ -15,6 +15,8 @@ public struct BenchmarkReport: Codable, Equatable {
     public let floorMs: Double
     public let ratioToFloor: Double
     public let batch: Int
+    /// The generator step's batch, when it is not `batch`.
+    public let generatorBatch: Int?
     public let threads: Int
     public let iterations: Int
     public let blasCore: String
@@ -23,7 +25,8 @@ public struct BenchmarkReport: Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case model, criticSteps = "critic_steps", iterationsPerSecond = "iterations_per_s", msPerIteration = "ms_per_iteration"
         case gflopPerIteration = "gflop_per_iteration", gflops, sgemmGflops = "sgemm_gflops", floorMs = "floor_ms"
-        case ratioToFloor = "ratio_to_floor", batch, threads, iterations, blasCore = "blas_core", peakRSSMegabytes = "peak_rss_mb"
+        case ratioToFloor = "ratio_to_floor", batch, generatorBatch = "generator_batch", threads, iterations, blasCore = "blas_core"
+        case peakRSSMegabytes = "peak_rss_mb"
     }
 
     /// The seed-era names of the per-iteration figures, kept for scripts that read them.
@@ -42,6 +45,7 @@ public struct BenchmarkReport: Codable, Equatable {
         floorMs = result.floorMs
         ratioToFloor = result.ratioToFloor
         batch = result.batch
+        generatorBatch = result.generatorBatch
         threads = result.threads
         iterations = result.iterations
         blasCore = result.blasCore
@@ -60,6 +64,7 @@ public struct BenchmarkReport: Codable, Equatable {
         try container.encode(floorMs, forKey: .floorMs)
         try container.encode(ratioToFloor, forKey: .ratioToFloor)
         try container.encode(batch, forKey: .batch)
+        try container.encodeIfPresent(generatorBatch, forKey: .generatorBatch)
         try container.encode(threads, forKey: .threads)
         try container.encode(iterations, forKey: .iterations)
         try container.encode(blasCore, forKey: .blasCore)
@@ -76,7 +81,7 @@ public struct BenchmarkReport: Codable, Equatable {
         let what = criticSteps == 1 ? "\(model) iteration (a critic step and a generator step)"
             : "\(model) iteration (\(criticSteps) critic steps and a generator step)"
         return [
-            "\(what), batch \(batch), \(iterations) timed, BLAS \(blasCore) with \(threads) thread\(threads == 1 ? "" : "s")",
+            "\(what), batch \(batch)" + (generatorBatch.map { " (generator \($0))" } ?? "") + ", \(iterations) timed, BLAS \(blasCore) with \(threads) thread\(threads == 1 ? "" : "s")",
             String(format: "  %.3f ms per iteration (%.2f iterations/s)", msPerIteration, iterationsPerSecond),
             String(format: "  %.4f GFLOP per iteration, %.2f GFLOP/s achieved", gflopPerIteration, gflops),
             String(format: "  sgemm on the iteration's shapes: %.2f GFLOP/s, floor %.3f ms per iteration, %.2f× the floor",

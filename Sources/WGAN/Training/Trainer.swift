@@ -142,7 +142,14 @@ public final class Trainer {
     /// `--n-critic` critic steps, then one generator step.
     private func trainCycle(_ batches: any EpochBatches) throws(TrainingError) -> CycleResult {
         let iteration = TrainingIteration(step: models.step, criticSteps: config.criticSteps,
-                                          latentDimension: config.latentDimension, fixedGenerator: config.fixedGenerator)
+                                          latentDimension: config.latentDimension, fixedGenerator: config.fixedGenerator,
+                                          generatorBatchSize: config.generatorBatchSize)
+        if config.decay != .none {
+            // The rates follow the step count alone, so a resumed run continues the schedule.
+            let factors = config.learningRateFactors(completedGeneratorSteps: progress.step)
+            models.step.criticOptimizer.learningRate = Float(config.criticLearningRate * factors.critic)
+            models.step.generatorOptimizer.learningRate = Float(config.generatorLearningRate * factors.generator)
+        }
         var source = EpochSource(trainer: self, batches: batches)
         // The seed's grid shows G(z) of the epoch's last generator step.
         let endsEpoch = batches.count - progress.batchPosition <= config.criticSteps
@@ -177,6 +184,8 @@ public final class Trainer {
             defer { trainer.progress.batchPosition += 1 }
             return batches.batch(at: trainer.progress.batchPosition, progress: &trainer.progress, rows: trainer.localRows(ofBatch:))
         }
+
+        func generatorRows(ofBatch count: Int) -> Range<Int> { trainer.localRows(ofBatch: count) }
     }
     /// Logs `--eval-every`'s metrics when they are due after this step or epoch.
     private func evaluateIfDue(epochEnded: Bool) throws(TrainingError) {

@@ -71,6 +71,13 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var channels: Int?
     /// Stop at an image file that cannot be decoded instead of skipping it.
     public var strict = false
+    /// How the learning rates fall over `iterations`: `none` or `linear` (to 0 at the last).
+    public var learningRateDecay = LearningRateDecay.none.rawValue
+    /// Latent vectors per generator step; nil: the critic's batch size.
+    public var generatorBatchSize: Int?
+    /// Real pixels as the official ResNet code reads them: 2·(x/256 − 0.5) plus uniform noise in
+    /// [0, 1/128), instead of 2·(x/255) − 1.
+    public var dequantize = false
 
     /// The machine's core count: each of OpenBLAS's threads wants a core of its own.
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -102,6 +109,15 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Whether generator step `step` ends the run's length (`iterations`; `epochs` end elsewhere).
     public func isLastIteration(_ step: Int) -> Bool { iterations.map { step >= $0 } == true }
 
+    /// The learning-rate schedule, once `validate()` has accepted the name.
+    public var decay: LearningRateDecay { LearningRateDecay(rawValue: learningRateDecay) ?? .none }
+
+    /// The factors of the base learning rates for the iteration after `completed` generator steps.
+    public func learningRateFactors(completedGeneratorSteps completed: Int) -> (critic: Double, generator: Double) {
+        guard let iterations else { return (1, 1) }
+        return decay.factors(completedGeneratorSteps: completed, of: iterations)
+    }
+
     /// The penalty variant, once `validate()` has accepted the name.
     public var penalty: PenaltyNorm { PenaltyNorm(rawValue: penaltyNorm) ?? .sample }
 
@@ -130,6 +146,13 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
                     "unknown --gp-norm '\(penaltyNorm)' (expected sample or pixel)")
         try require(latentDimension >= 1, "--latent-dim must be at least 1, got \(latentDimension)")
         try require(batchSize >= 2, "--batch-size must be at least 2 (BatchNorm needs two samples per batch), got \(batchSize)")
+        if let generatorBatchSize {
+            try require(generatorBatchSize >= 2, "--generator-batch-size must be at least 2 (BatchNorm needs two samples per batch), "
+                        + "got \(generatorBatchSize)")
+        }
+        try require(LearningRateDecay(rawValue: learningRateDecay) != nil,
+                    "unknown --lr-decay '\(learningRateDecay)' (expected \(LearningRateDecay.allCases.map(\.rawValue).joined(separator: " or ")))")
+        try require(decay == .none || iterations != nil, "--lr-decay \(learningRateDecay) needs --iterations (the decay ends there)")
         try require(epochs >= 1, "--epochs must be at least 1, got \(epochs)")
         try require(criticSteps >= 1, "--n-critic must be at least 1, got \(criticSteps)")
         for (flag, rate) in [("--lr-critic", criticLearningRate), ("--lr-generator", generatorLearningRate)] {
@@ -220,6 +243,9 @@ public struct TrainingPreset: Sendable {
         (config.beta1, config.beta2) = (settings.beta1, settings.beta2)
         config.iterations = settings.iterations
         if let dataset = settings.dataset { config.dataset = dataset }
+        config.learningRateDecay = settings.learningRateDecay.rawValue
+        config.generatorBatchSize = settings.generatorBatchSize
+        config.dequantize = settings.dequantize
         return config
     }
 }

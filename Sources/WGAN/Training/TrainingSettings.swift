@@ -168,6 +168,10 @@ extension TrainingSetting {
                           .map { "\($0.name) \($0.defaultImageShape.last ?? 0)" }.joined(separator: ", ") + ")."),
         .optional("channels", key: "channels", \.channels,
                   help: "An image folder's images as grey (1) or RGB (3) (default: 3 if any file is in colour)."),
+        .value("dequantize", key: "dequantize", \.dequantize,
+               help: "Read real pixels as the official gan_cifar_resnet.py does: 2·(x/256 − 0.5) plus uniform noise in [0, 1/128) "
+                   + "drawn afresh for every batch (default: 2·(x/255) − 1, or x/255 for a sigmoid model; paper-cifar-resnet sets it). "
+                   + "A switch.", mayBeAbsentFromSavedRuns: true),
         .value("strict", key: "strict", \.strict,
                help: "Stop at an image file that cannot be decoded (default: skip it, and say so).",
                mayBeAbsentFromSavedRuns: true),
@@ -177,6 +181,9 @@ extension TrainingSetting {
                    + ModelCatalogue.builtIn.models.map { "\($0.name) \($0.defaultLatentDimension)" }.joined(separator: ", ") + ")."),
         .value("batch-size", key: "batch_size", \.batchSize,
                help: "Images per batch (default 64); the last batch of an epoch may be smaller."),
+        .optional("generator-batch-size", key: "generator_batch_size", \.generatorBatchSize,
+                  help: "Latent vectors per generator step (default: --batch-size; paper-cifar-resnet 128). With --n-critic 1 "
+                      + "and this size, the generator reuses the critic step's z as the seed does."),
         .value("epochs", key: "epochs", \.epochs, help: "Epochs (default 100).", mayChangeOnResume: true),
         .optional("iterations", key: "iterations", \.iterations,
                   help: "Train for N generator iterations (the paper's unit; paper-mnist 200,000) instead of --epochs.",
@@ -184,6 +191,10 @@ extension TrainingSetting {
         .value("lr-critic", key: "lr_critic", \.criticLearningRate, help: "Critic's Adam learning rate (seed 4e-3, paper 1e-4)."),
         .value("lr-generator", key: "lr_generator", \.generatorLearningRate,
                help: "Generator's Adam learning rate (seed 1e-3, paper 1e-4)."),
+        .value("lr-decay", key: "lr_decay", \.learningRateDecay,
+               help: "How both learning rates change over --iterations: none (default) or linear (the official "
+                   + "gan_cifar_resnet.py's: the rate times 1 − iteration/iterations, 0 at the end; paper-cifar-resnet).",
+               mayBeAbsentFromSavedRuns: true),
         .value("beta1", key: "beta1", \.beta1, help: "Adam's beta1 (seed 0.9, paper 0)."),
         .value("beta2", key: "beta2", \.beta2, help: "Adam's beta2 (seed 0.999, paper 0.9)."),
         .value("loss", key: "loss", \.loss,

@@ -52,7 +52,7 @@ struct ImageSource: TrainingSource {
         if progress.permutation.isEmpty { progress.permutation = progress.dataRandom.permutation(dataset.count) }
         do {
             return Images(dataset: dataset, batches: try dataset.batches(permutation: progress.permutation, batchSize: config.batchSize),
-                          range: pixels == .unit ? .unit : .symmetric)
+                          range: config.dequantize ? .dequantized : pixels == .unit ? .unit : .symmetric)
         } catch {
             throw .unsuitableDataset(error.description)
         }
@@ -97,8 +97,22 @@ struct ImageSource: TrainingSource {
                 // The batches come from a checked permutation into a buffer of the batch's size.
                 preconditionFailure("gathering a batch failed: \(error)")
             }
+            if range == .dequantized { Self.addDequantizationNoise(to: storage, rows: kept, of: indices.count, dataset: dataset, &progress) }
             return RealBatch(samples: Tensor(storage: storage, shape: [mine.count, dataset.channels, dataset.height, dataset.width]),
                              count: indices.count, rows: kept)
+        }
+
+        /// Adds U[0, 1/128) to every pixel of this process's rows, drawn from the run's data stream
+        /// for the whole batch (every rank draws all of it, so the stream stays one process's).
+        static func addDequantizationNoise(to storage: TensorStorage, rows: Range<Int>, of count: Int, dataset: ImageDataset,
+                                           _ progress: inout TrainingProgress) {
+            let pixels = dataset.pixelsPerImage, destination = storage.pointer
+            for row in 0..<count {
+                for offset in 0..<pixels {
+                    let noise = progress.dataRandom.uniform() / 128
+                    if rows.contains(row) { destination[(row - rows.lowerBound) * pixels + offset] += noise }
+                }
+            }
         }
     }
 }

@@ -21,24 +21,39 @@ enum BatchNormKernels {
         let out = TensorStorage(uninitializedCount: n * c)
         let px = x.pointer, py = out.pointer, pm = mean.pointer, pv = variance.pointer, pi = invStd.pointer
         let pw = weight.pointer, pb = bias.pointer
-        let scale = 1 / Float(n)
         forEachColumnBlock(rows: n, columns: c) { columns in
+            // Double accumulators (as PyTorch's CPU kernels): a generator's 32×32 maps give
+            // tens of thousands of rows, where float sums lose digits the backward pass needs.
+            let acc = UnsafeMutablePointer<Double>.allocate(capacity: columns.count)
+            defer { acc.deallocate() }
+            let base = columns.lowerBound
+            acc.initialize(repeating: 0, count: columns.count)
             for r in 0..<n {
                 let row = px + r * c
-                for j in columns { pm[j] += row[j] }
+                for j in columns { acc[j - base] += Double(row[j]) }
             }
-            for j in columns { pm[j] *= scale }
+            for j in columns { pm[j] = Float(acc[j - base] / Double(n)) }
+            acc.update(repeating: 0, count: columns.count)
             for r in 0..<n {
                 let row = px + r * c
-                for j in columns { let d = row[j] - pm[j]; pv[j] += d * d }
+                for j in columns { let d = row[j] - pm[j]; acc[j - base] += Double(d * d) }
             }
             for j in columns {
-                pv[j] *= scale
-                pi[j] = 1 / (pv[j] + eps).squareRoot()
+                let v = acc[j - base] / Double(n)
+                pv[j] = Float(v)
+                pi[j] = Float(1 / (v + Double(eps)).squareRoot())
+            }
+            // y = x·a + b with a = invStd·γ and b = β − mean·a, as PyTorch's CPU kernel writes it.
+            for j in columns {
+                let a = pi[j] * pw[j]
+                acc[j - base] = Double(a)
             }
             for r in 0..<n {
                 let row = px + r * c, dst = py + r * c
-                for j in columns { dst[j] = (row[j] - pm[j]) * pi[j] * pw[j] + pb[j] }
+                for j in columns {
+                    let a = Float(acc[j - base])
+                    dst[j] = row[j] * a + (pb[j] - pm[j] * a)
+                }
             }
         }
         return (out, Statistics(mean: mean, variance: variance, invStd: invStd))
@@ -53,13 +68,19 @@ enum BatchNormKernels {
         let pw = weight.pointer, pdw = dWeight.pointer, pdb = dBias.pointer, pdx = dx.pointer
         let scale = 1 / Float(n)
         forEachColumnBlock(rows: n, columns: c) { columns in
+            let base = columns.lowerBound
+            let sums = UnsafeMutablePointer<Double>.allocate(capacity: 2 * columns.count)
+            defer { sums.deallocate() }
+            sums.initialize(repeating: 0, count: 2 * columns.count)
+            let sumG = sums, sumGX = sums + columns.count
             for r in 0..<n {
                 let gr = pg + r * c, xr = px + r * c
                 for j in columns {
-                    pdb[j] += gr[j]
-                    pdw[j] += gr[j] * (xr[j] - pm[j]) * pi[j]
+                    sumG[j - base] += Double(gr[j])
+                    sumGX[j - base] += Double(gr[j] * (xr[j] - pm[j]) * pi[j])
                 }
             }
+            for j in columns { (pdb[j], pdw[j]) = (Float(sumG[j - base]), Float(sumGX[j - base])) }
             for r in 0..<n {
                 let gr = pg + r * c, xr = px + r * c, dr = pdx + r * c
                 for j in columns {

@@ -28,6 +28,13 @@ public protocol IterationSource {
     mutating func nextRealBatch() -> RealBatch?
     /// The random stream of the latent batches and the interpolation weights.
     var noise: RandomGenerator { get set }
+    /// This process's rows of a generator batch of `count` latent vectors (all of them for one
+    /// process), when the generator's batch is not the critic's.
+    func generatorRows(ofBatch count: Int) -> Range<Int>
+}
+
+extension IterationSource {
+    public func generatorRows(ofBatch count: Int) -> Range<Int> { 0..<count }
 }
 
 /// Algorithm 1 of Gulrajani et al., one iteration: `criticSteps` critic updates, each on its own
@@ -41,12 +48,17 @@ public struct TrainingIteration {
     /// The generator is fixed (the toy runs' real points plus N(0, 1) noise): only the critic
     /// trains, and the generator's loss is scored on the last critic step's fakes.
     public let fixedGenerator: Bool
+    /// Latent vectors per generator step when not the critic's batch size (the official ResNet
+    /// code's 2 × 64); nil: the last critic batch's size.
+    public let generatorBatchSize: Int?
 
-    public init(step: AdversarialStep, criticSteps: Int, latentDimension: Int, fixedGenerator: Bool = false) {
+    public init(step: AdversarialStep, criticSteps: Int, latentDimension: Int, fixedGenerator: Bool = false,
+                generatorBatchSize: Int? = nil) {
         self.step = step
         self.criticSteps = criticSteps
         self.latentDimension = latentDimension
         self.fixedGenerator = fixedGenerator
+        self.generatorBatchSize = generatorBatchSize
     }
 
     /// What an iteration computed.
@@ -82,11 +94,18 @@ public struct TrainingIteration {
         guard let (critic, criticZ, batch) = last else { return nil }
 
         // One critic step per generator step is the seed's: the generator reuses the critic's z.
-        let z = criticSteps == 1 ? criticZ : latentBatch(for: batch, using: &source.noise)
+        // A generator batch of its own size gets fresh z of that size.
+        let z: Tensor, reused: Bool
+        if let size = generatorBatchSize, size != batch.count {
+            let rows = source.generatorRows(ofBatch: size)
+            (z, reused) = (Tensor.randn([size, latentDimension], using: &source.noise).keeping(rows: rows), false)
+        } else {
+            (z, reused) = criticSteps == 1 ? (criticZ, true) : (latentBatch(for: batch, using: &source.noise), false)
+        }
         var generated: Tensor?
         if keepingGeneratedImages {
             // With the critic's z, its fakes are exactly G(z); otherwise run G once more.
-            generated = criticSteps == 1 ? critic.fake : step.generator.preservingBuffers { withoutGrad { step.generator(z) } }
+            generated = reused ? critic.fake : step.generator.preservingBuffers { withoutGrad { step.generator(z) } }
         }
         let generatorLoss = fixedGenerator ? withoutGrad { -critic.criticFake.mean().item } : step.generatorStep(z: z)
         return Result(critic: critic, generatorLoss: generatorLoss, generatedImages: generated)

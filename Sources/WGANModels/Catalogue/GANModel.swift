@@ -114,8 +114,11 @@ extension ModelPreset {
         let rates = criticLearningRate == generatorLearningRate ? "Adam \(criticLearningRate) for both"
             : "Adam \(criticLearningRate) (critic) and \(generatorLearningRate) (generator)"
         return "\(summary): --model \(model.name) (width \(model.defaultWidth), latent \(model.defaultLatentDimension))"
-            + (dataset.map { " on \($0)" } ?? "") + ", batch \(batchSize), n_critic \(criticSteps), λ \(lambda), \(rates) with betas "
-            + "(\(beta1), \(beta2)), " + (iterations.map { "\($0) generator iterations" } ?? "100 epochs")
+            + (dataset.map { " on \($0)" } ?? "") + ", batch \(batchSize)" + (generatorBatchSize.map { " (generator \($0))" } ?? "")
+            + ", n_critic \(criticSteps), λ \(lambda), \(rates) with betas "
+            + "(\(beta1), \(beta2))" + (learningRateDecay == .linear ? " decayed linearly to 0" : "") + ", "
+            + (iterations.map { "\($0) generator iterations" } ?? "100 epochs")
+            + (dequantize ? ", pixels 2·(x/256 − 0.5) + U[0, 1/128)" : "")
     }
 }
 
@@ -138,6 +141,13 @@ public struct ModelPreset: Sendable {
     public var iterations: Int?
     /// The dataset trained on, when the model needs its own (the toy sets).
     public var dataset: String?
+    /// How the learning rates fall over the run's iterations (the ResNet's: linearly to 0).
+    public var learningRateDecay = LearningRateDecay.none
+    /// Latent vectors per generator step, when not the critic's batch size (the ResNet's: 128).
+    public var generatorBatchSize: Int?
+    /// Whether real pixels are read as the official ResNet code reads them: 2·(x/256 − 0.5) plus
+    /// uniform noise in [0, 1/128).
+    public var dequantize = false
 
     /// The official WGAN-GP scripts' shared settings: five critic steps, Adam 1e-4 for both
     /// networks with betas (beta1, 0.9).
