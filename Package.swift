@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "WGANPlotTests", dependencies: ["WGANPlot", "WGANImage"]),
         .testTarget(name: "WGANTests", dependencies: ["WGAN", "WGANModels", "WGANTestSupport", "WGANEngineTestSupport", "CKernels", "TensorFormats",
                                                       "WGANEngine", "WGANNN", "WGANOptim", "WGANData", "WGANImage"]),
-        .testTarget(name: "WGANEvalTests", dependencies: ["WGANEval", "WGANEngine", "WGANData"]),
+        .testTarget(name: "WGANEvalTests", dependencies: ["WGANEval", "WGANEngine", "WGANData"], exclude: ["Fixtures"]),
         .testTarget(name: "WGANReportTests", dependencies: ["WGANReport", "WGANImage"]),
         .testTarget(name: "WGANTensorBoardTests", dependencies: ["WGANTensorBoard"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["wgan", "TensorFormats", "WGANImage", "WGANData", "WGANEngine", "WGANModels", "WGANNN",
