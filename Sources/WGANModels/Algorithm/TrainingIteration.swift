@@ -100,20 +100,17 @@ public struct TrainingIteration {
 
         // One critic step per generator step is the seed's: the generator reuses the critic's z.
         // A generator batch of its own size gets fresh z of that size.
-        let z: Tensor, reused: Bool
+        let z: Tensor, reused: Bool, whole: (count: Int, rows: Range<Int>)
         if let size = generatorBatchSize, size != batch.count {
             let rows = source.generatorRows(ofBatch: size)
-            (z, reused) = (Tensor.randn([size, latentDimension], using: &source.noise).keeping(rows: rows), false)
+            (z, reused, whole) = (Tensor.randn([size, latentDimension], using: &source.noise).keeping(rows: rows), false, (size, rows))
         } else {
             (z, reused) = criticSteps == 1 ? (criticZ, true) : (latentBatch(for: batch, using: &source.noise), false)
+            whole = (batch.count, batch.rows)
         }
         // A conditional generator step draws its classes uniformly, for the whole batch as one process would.
-        var labels: [Int]?
-        if step.classes > 0 {
-            let (size, rows) = reused || generatorBatchSize.map({ $0 == batch.count }) ?? true ? (batch.count, batch.rows)
-                : (generatorBatchSize!, source.generatorRows(ofBatch: generatorBatchSize!))
-            labels = Array((0..<size).map { _ in source.noise.integer(below: step.classes) }[rows])
-        }
+        let labels = step.classes == 0 ? nil
+            : Array((0..<whole.count).map { _ in source.noise.integer(below: step.classes) }[whole.rows])
         var generated: Tensor?
         if keepingGeneratedImages {
             // With the critic's z (and no classes), its fakes are exactly G(z); otherwise run G once more.
