@@ -66,6 +66,11 @@ final class ConditionalTrainingTests: XCTestCase {
         // Resuming continues the conditional run.
         let resumed = try wgan(["train", "--resume", "runs/c", "--iterations", "3", "--threads", "2"], in: folder)
         XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        // Renamed class folders (the same images in the same order) are other classes.
+        try FileManager.default.moveItem(at: pictures.appendingPathComponent("triangle"), to: pictures.appendingPathComponent("wedge"))
+        try assertOneLineError(["train", "--resume", "runs/c", "--iterations", "4"], in: folder,
+                               "the run trained on the classes circle, square, triangle; \(pictures.path) now has circle, square, wedge")
+        try FileManager.default.moveItem(at: pictures.appendingPathComponent("wedge"), to: pictures.appendingPathComponent("triangle"))
 
         // --class on an unconditional checkpoint is refused.
         let plain = try wgan(["train", "--data-dir", pictures.path, "--model", "cifar-resnet", "--dim", "4", "--batch-size", "4",

@@ -67,6 +67,12 @@ public enum TrainingSession {
                                          progress: console.reporter, info: console.info, warn: console.warn)
         try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape,
                                        imageFolder: data.isImageFolder)
+        // A conditional run's labels mean its classes: renamed class folders are other data.
+        if config.conditional, let trained = RunRecord.read(from: run.configURL)?.dataset.classes, trained != data.classNames {
+            throw TrainingError.checkpoint(path: path, problem: "the run trained on the classes \(trained.joined(separator: ", ")); "
+                                           + "\(data.directory.path) now has \((data.classNames ?? []).joined(separator: ", ")); "
+                                           + "resume with the same classes")
+        }
         try TrainingEvaluation.checkReady(config, data: data)
         let blas = try prepareBLAS(threads: config.threads)
         let (models, saved) = try restore(file, path: path, config: config, model: model, data: data) { data in
