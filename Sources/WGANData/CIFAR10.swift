@@ -9,6 +9,9 @@ import WGANFiles
 /// and `labels` a list of ints), read without Python. Pixels are C×H×W already (1,024 red
 /// bytes, then green, then blue), as `ImageDataset` keeps them.
 public enum CIFAR10 {
+    /// The names of the ten classes, in label order (batches.meta.txt's).
+    public static let classNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+
     static let side = 32
     static let pixelsPerImage = 3 * 32 * 32
     /// Images in each of the official files.

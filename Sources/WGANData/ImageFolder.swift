@@ -101,6 +101,16 @@ public enum ImageFolder {
         }
     }
 
+    /// The classes of a conditional run on a folder: one per first-level subfolder, sorted by
+    /// name (in byte order, as the files are), and each file's class, nil for a file directly in
+    /// the folder. `files` are paths relative to the folder, as `files(in:)` lists them.
+    public static func subfolderClasses(of files: [String]) -> (names: [String], classes: [Int?]) {
+        let folders = files.map { file in file.firstIndex(of: "/").map { String(file[..<$0]) } }
+        let names = Set(folders.compactMap { $0 }).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        return (names, folders.map { $0.flatMap { index[$0] } })
+    }
+
     /// Whether `directory` has no image files (or cannot be listed).
     public static func isEmpty(_ directory: URL) -> Bool { (try? files(in: directory))?.isEmpty ?? true }
 

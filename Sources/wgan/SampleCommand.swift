@@ -14,7 +14,10 @@ struct SampleCommand: ParsableCommand {
             models, grey for grey ones); --out FILE.npy writes float32 (N, C, H, W) in the generator's output range \
             (\(SampleCommand.ranges)); a model of 2-D points (\(ModelCatalogue.builtIn.pointModelNames)) writes \
             (N, 2) in .npy, a scatter plot in .png. \
-            The model is rebuilt from the checkpoint's metadata.
+            The model is rebuilt from the checkpoint's metadata. \
+            A conditional checkpoint (wgan train --conditional) draws every image of --class K (an index or a class \
+            name); without --class it draws 10 rows of every class (default --count 10 × classes, the labels 0, 1, …, \
+            K−1 repeated: in the PNG grid each column is one class, as the official gan_cifar_resnet.py lays it out).
             """)
 
     @Option(help: ArgumentHelp("A generator.safetensors, or a run folder or checkpoints folder holding one.", valueName: "path"))
@@ -25,6 +28,9 @@ struct SampleCommand: ParsableCommand {
     var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Latent vectors: a float32 .npy of shape (N, latent).", valueName: "file.npy"))
     var z: String?
+    @Option(name: .customLong("class"), help: ArgumentHelp("A conditional checkpoint's class (index or name) for every image.",
+                                                           valueName: "K"))
+    var classLabel: String?
     @Option(help: "BatchNorm statistics: running (PyTorch's eval mode) or batch (the sampled batch's, train mode).")
     var batchNorm: String = GeneratorSampler.BatchNormMode.running.rawValue
     @Option(help: ArgumentHelp("Output file: .png (grid) or .npy (array).", valueName: "file"))
@@ -45,6 +51,10 @@ struct SampleCommand: ParsableCommand {
             try refuseUnsafeReplacement(of: outURL.path)
             try BLAS.load()
             let sampler = try GeneratorSampler(checkpoint: URL(fileURLWithPath: checkpoint))
+            let label = try classLabel.map { (argument) throws(TrainingError) in try sampler.classIndex(argument) }
+            // Without --class, a conditional checkpoint's grid holds 10 rows of every class.
+            let classes = label == nil ? sampler.classNames?.count : nil
+            let defaultCount = classes.map { 10 * $0 } ?? 25
             let noise: Tensor
             if let z {
                 noise = try sampler.noise(from: URL(fileURLWithPath: z))
@@ -52,14 +62,15 @@ struct SampleCommand: ParsableCommand {
                     throw TrainingError.invalidSetting("--count \(count) differs from the \(noise.shape[0]) rows of --z \(z)")
                 }
             } else {
-                try sampler.checkMemory(count: count ?? 25)
-                noise = sampler.noise(count: count ?? 25, seed: seed)
+                try sampler.checkMemory(count: count ?? defaultCount)
+                noise = sampler.noise(count: count ?? defaultCount, seed: seed)
             }
-            let images = try sampler.images(for: noise, batchNorm: mode)
-            try GeneratorSampler.write(images, to: outURL)
+            let images = try sampler.images(for: noise, labels: sampler.labels(count: noise.shape[0], label: label), batchNorm: mode)
+            try GeneratorSampler.write(images, to: outURL, nrow: classes)
             let count = noise.shape[0]
             let noun = sampler.model.samples == .points ? "point" : "image"
-            printLine("wrote \(count) \(noun)\(count == 1 ? "" : "s") to \(outURL.path)")
+            let of = label.map { " of class \($0) (\(sampler.classNames![$0]))" } ?? (classes.map { " of its \($0) classes" } ?? "")
+            printLine("wrote \(count) \(noun)\(count == 1 ? "" : "s")\(of) to \(outURL.path)")
         }
     }
 

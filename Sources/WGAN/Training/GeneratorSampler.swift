@@ -64,6 +64,30 @@ public struct GeneratorSampler {
 
     public var latentDimension: Int { generator.latentDimension }
 
+    /// The classes of a conditional checkpoint, in label order; nil for an unconditional one.
+    public var classNames: [String]? { spec.classNames }
+
+    /// The class `argument` names: its index or its name.
+    ///
+    /// - Throws: `TrainingError.invalidSetting` for an unconditional checkpoint or a class it lacks.
+    public func classIndex(_ argument: String) throws(TrainingError) -> Int {
+        guard let names = classNames else {
+            throw .invalidSetting("--class needs a conditional checkpoint; \(checkpoint.path) holds an unconditional \(spec.model) generator")
+        }
+        if let index = names.firstIndex(of: argument) { return index }
+        if let index = Int(argument), names.indices.contains(index) { return index }
+        throw .invalidSetting("--class '\(argument)' is not one of this checkpoint's classes: 0 to \(names.count - 1) or "
+                              + names.map { "'\($0)'" }.joined(separator: ", "))
+    }
+
+    /// The classes of `count` samples: all `label`'s, or for a conditional checkpoint without one
+    /// 0, 1, …, K−1 repeated (each row of a grid of K columns holds every class); nil for an
+    /// unconditional checkpoint.
+    public func labels(count: Int, label: Int?) -> [Int]? {
+        guard let classes = classNames?.count else { return nil }
+        return (0..<count).map { label ?? $0 % classes }
+    }
+
     /// Throws unless sampling `count` images fits in the machine's memory.
     public func checkMemory(count: Int) throws(TrainingError) {
         let pixels = generator.imageShape.reduce(1, *)
@@ -98,19 +122,21 @@ public struct GeneratorSampler {
     /// The generator's images of `z`, [N, C, H, W], values in its output range (its model's
     /// `pixelValues`: [-1, 1] for a tanh, [0, 1] for a sigmoid). BatchNorm modes matter only for a
     /// generator that has BatchNorm.
-    public func images(for z: Tensor, batchNorm: BatchNormMode = .running) throws(TrainingError) -> Tensor {
+    /// A conditional generator's images take `labels` (one per row of z, `labels(count:label:)`).
+    public func images(for z: Tensor, labels: [Int]? = nil, batchNorm: BatchNormMode = .running) throws(TrainingError) -> Tensor {
+        let labels = labels ?? self.labels(count: z.shape[0], label: nil)
         switch batchNorm {
         case .running:
             generator.eval()
             defer { generator.train() }
-            return try Self.requireFinite(withoutGrad { generator(z) })
+            return try Self.requireFinite(withoutGrad { generator.generate(z, labels: labels) })
         case .batch:
             let hasBatchNorm = generator.modules.contains { $0 is BatchNorm }
             guard z.shape[0] >= 2 || !hasBatchNorm else {
                 throw .invalidSetting("--batch-norm batch needs at least 2 samples (BatchNorm's batch statistics), got \(z.shape[0])")
             }
             generator.train()
-            return try Self.requireFinite(generator.preservingBuffers { withoutGrad { generator(z) } })
+            return try Self.requireFinite(generator.preservingBuffers { withoutGrad { generator.generate(z, labels: labels) } })
         }
     }
 
@@ -122,14 +148,14 @@ public struct GeneratorSampler {
         return images
     }
 
-    /// Writes `images` to `url`: a grid for `.png`, the raw array for `.npy`.
-    public static func write(_ images: Tensor, to url: URL) throws(TrainingError) {
+    /// Writes `images` to `url`: a grid for `.png` (`nrow` to a row; default ceil(√N)), the raw array for `.npy`.
+    public static func write(_ images: Tensor, to url: URL, nrow: Int? = nil) throws(TrainingError) {
         switch url.pathExtension.lowercased() {
         case "png" where images.shape.count == 2:
             try ToyFrame.writeScatter(images, to: url)
         case "png":
             let count = images.shape[0]
-            try SampleGrid.write(images, count: count, nrow: SampleGrid.rowLength(for: count), to: url)
+            try SampleGrid.write(images, count: count, nrow: nrow ?? SampleGrid.rowLength(for: count), to: url)
         case "npy":
             do {
                 try NPYArray(shape: images.shape, values: images.scalars).write(to: url)

@@ -10,6 +10,8 @@ public struct RunRecord: Codable, Equatable {
         public var images: Int
         public var height: Int
         public var width: Int
+        /// A conditional run's classes, in label order.
+        public var classes: [String]?
     }
 
     public var version: String
@@ -28,7 +30,7 @@ public struct RunRecord: Codable, Equatable {
         // A toy run's points are no images: 0 of them, of 0×0.
         let images = data.images
         dataset = Dataset(name: data.name, directory: data.directory.path, images: images?.count ?? 0,
-                          height: images?.height ?? 0, width: images?.width ?? 0)
+                          height: images?.height ?? 0, width: images?.width ?? 0, classes: data.classNames)
         self.settings = settings
     }
 

@@ -159,6 +159,7 @@ public final class Trainer {
             progress.totals.criticLoss += Double(critic.loss)
             progress.totals.penalty += Double(critic.penalty)
             progress.totals.criticSteps += 1
+            if let acgan = critic.acgan { progress.totals.add(acgan) }
         }
         guard let result else { preconditionFailure("a cycle starts only where the epoch has a batch left") }
         try requireFinite(result.generatorLoss, "G_loss")
@@ -232,6 +233,12 @@ public final class Trainer {
                                            seconds: totals.seconds)
         entry.partial = partial ? true : nil
         entry.criticGradientNorms = diagnostics?.means
+        if models.classCount > 0 {
+            (entry.acganLoss, entry.acganRealAccuracy, entry.acganFakeAccuracy) =
+                (totals.meanACGANLoss, totals.meanACGANRealAccuracy, totals.meanACGANFakeAccuracy)
+            info(String(format: "acgan_loss:%.4f,acgan_acc_real:%.4f,acgan_acc_fake:%.4f", totals.meanACGANLoss,
+                        totals.meanACGANRealAccuracy, totals.meanACGANFakeAccuracy) + (partial ? " (epoch so far)" : ""))
+        }
         if diagnostics != nil {
             let weights = CriticDiagnostics.weights(of: models.critic)
             try WeightHistogram.write(weights, title: "critic weights, epoch \(progress.epoch + 1)",
@@ -247,11 +254,14 @@ public final class Trainer {
         }
     }
 
-    /// The generator's images of the fixed noise with running statistics (evaluation mode).
+    /// The generator's images of the fixed noise with running statistics (evaluation mode); a
+    /// conditional generator's with the classes 0, 1, …, K−1 repeated (`ImageSource.fixedLabels`).
     public func fixedNoiseImages() -> Tensor {
         models.generator.eval()
         defer { models.generator.train() }
-        return withoutGrad { models.generator(fixedNoise) }
+        let classes = models.classCount
+        let labels = classes > 0 ? ImageSource.fixedLabels(count: fixedNoise.shape[0], classes: classes) : nil
+        return withoutGrad { models.generator.generate(fixedNoise, labels: labels) }
     }
 
     /// Writes a checkpoint inside the epoch when `--checkpoint-minutes` have passed since the last

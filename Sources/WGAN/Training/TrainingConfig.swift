@@ -78,6 +78,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Real pixels as the official ResNet code reads them: 2·(x/256 − 0.5) plus uniform noise in
     /// [0, 1/128), instead of 2·(x/255) − 1.
     public var dequantize = false
+    /// The conditional model (AC-WGAN-GP): each image's class goes to the generator and to the
+    /// critic's AC-GAN head.
+    public var conditional = false
 
     /// The machine's core count: each of OpenBLAS's threads wants a core of its own.
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -102,8 +105,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     }
 
     /// The models' shapes for images of `imageShape`.
-    public func modelSpec(imageShape: [Int]) -> ModelSpec {
-        ModelSpec(model: model, latentDimension: latentDimension, width: width, imageShape: imageShape)
+    public func modelSpec(imageShape: [Int], classNames: [String]? = nil) -> ModelSpec {
+        ModelSpec(model: model, latentDimension: latentDimension, width: width, imageShape: imageShape,
+                  classNames: conditional ? classNames : nil)
     }
 
     /// Whether generator step `step` ends the run's length (`iterations`; `epochs` end elsewhere).
@@ -136,7 +140,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         } else {
             try require(!fixedGenerator, "--fixed-generator is for the toy datasets (\(ToyDataset.names))")
         }
-        _ = try model(in: catalogue)
+        let found = try model(in: catalogue)
+        if conditional {
+            try require(found.hasConditionalVariant, "--model \(model) has no conditional variant; --conditional needs --model "
+                        + catalogue.conditionalModelNames)
+            try require(loss == TrainingLoss.gradientPenalty.rawValue, "--conditional trains with the gradient penalty (AC-WGAN-GP), not --loss \(loss)")
+        }
         _ = try TrainingPreset.named(preset, in: catalogue)
         try require(width >= 1, "--dim must be at least 1, got \(width)")
         try require(TrainingLoss(rawValue: loss) != nil, "unknown --loss '\(loss)' (expected gp or clip)")

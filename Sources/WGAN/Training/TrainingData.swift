@@ -23,6 +23,9 @@ public struct TrainingData {
     /// The images, for a run on images.
     public var images: ImageDataset? { (source as? ImageSource)?.dataset }
 
+    /// The classes of a conditional run (`--conditional`), in label order; nil otherwise.
+    public var classNames: [String]? { (source as? ImageSource)?.classNames }
+
     /// The resume check's message for a position in the epoch that the data does not have.
     static func positionProblem(_ progress: TrainingProgress) -> String {
         "its position in the epoch (batch \(progress.batchPosition)) does not fit the data"
@@ -54,6 +57,11 @@ public struct TrainingData {
             name = .imageFolder
         }
         var dataset: ImageDataset
+        var classNames: [String]?
+        if config.conditional && ![.imageFolder, .cifar10].contains(name) {
+            throw TrainingError.invalidSetting("--conditional needs images with classes: --dataset cifar10, or an image folder with one "
+                                               + "subfolder per class (\(name.description) is not supported)")
+        }
         if name == .imageFolder {
             // The model's own image size, unless --image-size says otherwise.
             let side = try config.imageSize ?? (model ?? config.model()).defaultImageShape.last ?? 1
@@ -62,12 +70,23 @@ public struct TrainingData {
             if !files.isEmpty, let model = model ?? (try? config.model()) {
                 try TrainingModels.checkMemory(config: config, model: model, imageFolderSide: side, files: files.count)
             }
-            dataset = try loadFolder(directory, config: config, side: side, cache: imageCache, progress: progress, info: info, warn: warn)
+            let classes = config.conditional ? try folderClasses(directory, files: files) : nil
+            let loaded = try loadFolder(directory, config: config, side: side, cache: imageCache, progress: progress, info: info, warn: warn)
+            dataset = loaded.dataset
+            if let classes {
+                // Each decoded file's class: its subfolder's (the files skipped have no image).
+                let skipped = Set(loaded.skipped.map(\.path))
+                let labels = zip(files, classes.classes).filter { !skipped.contains($0.0) }.map { UInt8($0.1!) }
+                dataset = ImageDataset(channels: dataset.channels, height: dataset.height, width: dataset.width,
+                                       pixelBytes: dataset.pixelBytes, labels: labels)
+                classNames = classes.names
+            }
         } else {
             guard config.imageSize == nil && config.channels == nil else {
                 throw TrainingError.invalidSetting("--image-size and --channels apply to image folders; \(name)'s images are as its files hold them")
             }
             dataset = try name.load(.train, from: directory)
+            if config.conditional { classNames = CIFAR10.classNames }
         }
         if let limit = config.imageLimit, limit < dataset.count {
             dataset = dataset.prefix(limit)
@@ -83,8 +102,8 @@ public struct TrainingData {
                     + "train on; choose another --batch-size" + (config.imageLimit == nil ? "" : " or --limit"))
         }
         let summary = "\(name.description), \(dataset.count) images \(dataset.width)×\(dataset.height)\(dataset.channels == 3 ? " RGB" : "") "
-            + "from \(directory.path)"
-        return TrainingData(source: ImageSource(dataset: dataset, summary: summary), name: name.rawValue, directory: directory,
+            + (classNames.map { "in \($0.count) classes " } ?? "") + "from \(directory.path)"
+        return TrainingData(source: ImageSource(dataset: dataset, summary: summary, classNames: classNames), name: name.rawValue, directory: directory,
                             pixelChecksum: SHA256.hex(SHA256.hash(Array(dataset.pixelBytes))))
     }
 
@@ -104,9 +123,29 @@ public struct TrainingData {
     /// Folders of at least this many files show a decoding progress bar.
     static let progressThreshold = 256
 
+    /// The classes of a conditional run on an image folder: one per first-level subfolder (sorted
+    /// by name), refused unless every file is in one and there are at least two.
+    static func folderClasses(_ directory: URL, files: [String]) throws(TrainingError) -> (names: [String], classes: [Int?]) {
+        let found = ImageFolder.subfolderClasses(of: files)
+        let layout = "lay it out as \(directory.path)/<class>/<image>.png, one subfolder per class (at least two)"
+        if let loose = zip(files, found.classes).first(where: { $0.1 == nil })?.0 {
+            let count = found.classes.filter { $0 == nil }.count
+            throw .unsuitableDataset("--conditional takes each image's class from its subfolder, but \(directory.path) holds "
+                                     + "\(count) image\(count == 1 ? "" : "s") outside subfolders (\(loose)); \(layout)")
+        }
+        guard found.names.count >= 2 else {
+            let has = found.names.isEmpty ? "has no subfolders" : "has one subfolder ('\(found.names[0])')"
+            throw .unsuitableDataset("--conditional needs at least two classes, but \(directory.path) \(has); \(layout)")
+        }
+        guard found.names.count <= 256 else {
+            throw .unsuitableDataset("--conditional takes at most 256 classes; \(directory.path) has \(found.names.count) subfolders")
+        }
+        return found
+    }
+
     /// An image folder's images, made `side` pixels square.
     private static func loadFolder(_ directory: URL, config: TrainingConfig, side: Int, cache: URL?, progress: ProgressReporter?,
-                                   info: (String) -> Void, warn: (String) -> Void) throws -> ImageDataset {
+                                   info: (String) -> Void, warn: (String) -> Void) throws -> ImageFolder.Loaded {
         var options = ImageFolder.Options(side: side,
                                           channels: config.channels)
         options.strict = config.strict
@@ -124,6 +163,6 @@ public struct TrainingData {
             warn("skipped \(loaded.skipped.count) unreadable file\(loaded.skipped.count == 1 ? "" : "s") in "
                  + "\(directory.path): \(named)\(loaded.skipped.count > 3 ? "; …" : "") (--strict stops instead)")
         }
-        return loaded.dataset
+        return loaded
     }
 }

@@ -26,9 +26,15 @@ public final class TrainingLog {
         public var highQuality: Double?
         /// `--diagnostics`: each critic layer's gradient norm, the epoch's mean, by parameter name.
         public var criticGradientNorms: [String: Double]?
+        /// A conditional run's AC-GAN cross-entropy on real images and the critic's classification
+        /// accuracy on real and fake batches (the epoch's means over critic steps).
+        public var acganLoss: Double?
+        public var acganRealAccuracy: Double?
+        public var acganFakeAccuracy: Double?
 
         enum CodingKeys: String, CodingKey {
             case epoch, step, criticLoss = "D_loss", generatorLoss = "G_loss", penalty = "gp", seconds, partial
+            case acganLoss = "acgan_loss", acganRealAccuracy = "acgan_acc_real", acganFakeAccuracy = "acgan_acc_fake"
             case modesCovered = "modes_covered", highQuality = "high_quality", criticGradientNorms = "critic_grad_norms"
         }
     }

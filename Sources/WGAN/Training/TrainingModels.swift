@@ -14,13 +14,19 @@ public final class TrainingModels {
     public let criticOptimizer: Optimizer
     public let step: AdversarialStep
 
-    /// Initialises the generator, then the critic, from `rng`.
+    /// Classes of a conditional run's models, 0 otherwise.
+    public var classCount: Int { spec.classCount }
+
+    /// Initialises the generator, then the critic, from `rng`; a conditional run's
+    /// (`--conditional`) with the data's `classNames`.
     ///
     /// - Throws: `TrainingError.invalidSetting` when the model cannot take this data or cannot be
     ///   trained with the penalty.
-    public init(config: TrainingConfig, model: any GANModel, imageShape: [Int], using rng: inout RandomGenerator) throws(TrainingError) {
+    public init(config: TrainingConfig, model: any GANModel, imageShape: [Int], classNames: [String]? = nil,
+                using rng: inout RandomGenerator) throws(TrainingError) {
         self.model = model
-        spec = config.modelSpec(imageShape: imageShape)
+        spec = config.modelSpec(imageShape: imageShape, classNames: classNames)
+        if config.conditional && classNames == nil { throw .invalidSetting("--conditional needs images with classes") }
         try Self.check(spec, of: model)
         if config.fixedGenerator && model.samples != .points {
             throw .invalidSetting("--fixed-generator needs a model of 2-D points (--model \(ModelCatalogue.builtIn.pointModelNames))")
@@ -36,6 +42,15 @@ public final class TrainingModels {
         if config.trainingLoss == .clipping {
             step = WGANClippingStep(generator: generator, critic: critic, generatorOptimizer: generatorOptimizer,
                                     criticOptimizer: criticOptimizer, clip: Float(config.clip))
+            return
+        }
+        if spec.classCount > 0 {
+            guard let generator = generator as? CIFARResNetGenerator, let critic = critic as? CIFARResNetCritic else {
+                throw .invalidSetting("--model \(model.name) has no AC-WGAN-GP step; --conditional needs --model "
+                                      + ModelCatalogue.builtIn.conditionalModelNames)
+            }
+            step = ConditionalAdversarialStep(ACWGANGPStep(generator: generator, critic: critic, generatorOptimizer: generatorOptimizer,
+                                                           criticOptimizer: criticOptimizer, lambda: Float(config.lambda)))
             return
         }
         do {

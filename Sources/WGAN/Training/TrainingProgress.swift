@@ -1,4 +1,5 @@
 import WGANEngine
+import WGANModels
 
 /// Where a run stands: everything besides the models and optimizers that a resumed run needs to
 /// continue exactly as an uninterrupted one would.
@@ -48,8 +49,23 @@ public struct EpochTotals: Equatable, Sendable {
     public var generatorSteps = 0
     /// Training time spent in this epoch, over every session that worked on it.
     public var seconds = 0.0
+    /// A conditional run's AC-GAN cross-entropy on the real rows, and the critic's accuracy on
+    /// real and fake rows, summed over critic steps.
+    public var acganLoss = 0.0
+    public var acganRealAccuracy = 0.0
+    public var acganFakeAccuracy = 0.0
 
     public init() {}
+
+    mutating func add(_ acgan: ACGANStatistics) {
+        acganLoss += Double(acgan.loss)
+        acganRealAccuracy += Double(acgan.realAccuracy)
+        acganFakeAccuracy += Double(acgan.fakeAccuracy)
+    }
+
+    public var meanACGANLoss: Double { acganLoss / Double(max(1, criticSteps)) }
+    public var meanACGANRealAccuracy: Double { acganRealAccuracy / Double(max(1, criticSteps)) }
+    public var meanACGANFakeAccuracy: Double { acganFakeAccuracy / Double(max(1, criticSteps)) }
 
     public var meanCriticLoss: Double { criticLoss / Double(max(1, criticSteps)) }
     public var meanGeneratorLoss: Double { generatorLoss / Double(max(1, generatorSteps)) }

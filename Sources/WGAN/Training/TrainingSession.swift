@@ -41,7 +41,8 @@ public enum TrainingSession {
         let blas = try prepareBLAS(threads: config.threads)
         let run = try RunDirectory.createNew(at: out, parent: runsFolder)
         var initRandom = RandomGenerator(seed: config.seed)
-        let models = try TrainingModels(config: config, model: model, imageShape: data.imageShape, using: &initRandom)
+        let models = try TrainingModels(config: config, model: model, imageShape: data.imageShape, classNames: data.classNames,
+                                        using: &initRandom)
         // An image run's grids show 25 images; a toy run's frames a batch of points.
         let fixedNoise = Tensor.randn([data.source.fixedNoiseCount(config: config), config.latentDimension], using: &initRandom)
         try RunRecord(settings: config, data: data, blas: blas, started: Date()).write(to: run.configURL)
@@ -66,6 +67,12 @@ public enum TrainingSession {
                                          progress: console.reporter, info: console.info, warn: console.warn)
         try TrainingModels.checkMemory(config: config, model: model, imageShape: data.imageShape,
                                        imageFolder: data.isImageFolder)
+        // A conditional run's labels mean its classes: renamed class folders are other data.
+        if config.conditional, let trained = RunRecord.read(from: run.configURL)?.dataset.classes, trained != data.classNames {
+            throw TrainingError.checkpoint(path: path, problem: "the run trained on the classes \(trained.joined(separator: ", ")); "
+                                           + "\(data.directory.path) now has \((data.classNames ?? []).joined(separator: ", ")); "
+                                           + "resume with the same classes")
+        }
         try TrainingEvaluation.checkReady(config, data: data)
         let blas = try prepareBLAS(threads: config.threads)
         let (models, saved) = try restore(file, path: path, config: config, model: model, data: data) { data in
@@ -89,7 +96,8 @@ public enum TrainingSession {
                         otherImages: (TrainingData) -> Error) throws -> (TrainingModels, TrainingStateFile.Contents) {
         // The weights are overwritten by the checkpoint's; the generator only fixes the shapes.
         var shapeOnly = RandomGenerator(seed: config.seed)
-        let models = try TrainingModels(config: config, model: model, imageShape: data.imageShape, using: &shapeOnly)
+        let models = try TrainingModels(config: config, model: model, imageShape: data.imageShape, classNames: data.classNames,
+                                        using: &shapeOnly)
         let saved = try TrainingStateFile.restore(models, from: file, path: path)
         try check(saved.progress, fits: data, config: config, path: path)
         if let trainedOn = saved.pixelChecksum, trainedOn != data.pixelChecksum { throw otherImages(data) }

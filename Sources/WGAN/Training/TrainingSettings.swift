@@ -172,6 +172,12 @@ extension TrainingSetting {
                help: "Read real pixels as the official gan_cifar_resnet.py does: 2·(x/256 − 0.5) plus uniform noise in [0, 1/128) "
                    + "drawn afresh for every batch (default: 2·(x/255) − 1, or x/255 for a sigmoid model; paper-cifar-resnet sets it). "
                    + "A switch.", mayBeAbsentFromSavedRuns: true),
+        .value("conditional", key: "conditional", \.conditional,
+               help: "Train the conditional model (AC-WGAN-GP, the paper's supervised CIFAR-10 result; --model "
+                   + ModelCatalogue.builtIn.conditionalModelNames + "): the generator takes each image's class, the critic "
+                   + "gets an AC-GAN head. Classes: CIFAR-10's, or an image folder's first-level subfolders (one class per "
+                   + "subfolder, sorted by name). Grids show one column per class (each row all the classes, as the official "
+                   + "code). A switch.", mayBeAbsentFromSavedRuns: true),
         .value("strict", key: "strict", \.strict,
                help: "Stop at an image file that cannot be decoded (default: skip it, and say so).",
                mayBeAbsentFromSavedRuns: true),

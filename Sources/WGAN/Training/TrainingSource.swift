@@ -39,20 +39,26 @@ public protocol EpochBatches {
 struct ImageSource: TrainingSource {
     let dataset: ImageDataset
     let summary: String
+    /// The classes of a conditional run, in label order (the dataset's labels index them); nil otherwise.
+    var classNames: [String]? = nil
 
     var sampleShape: [Int] { [dataset.channels, dataset.height, dataset.width] }
     var sampleCount: Int? { dataset.count }
 
     func batchCount(config: TrainingConfig) -> Int { Batches.count(items: dataset.count, batchSize: config.batchSize) }
 
-    /// A 5×5 grid.
-    func fixedNoiseCount(config: TrainingConfig) -> Int { 25 }
+    /// A 5×5 grid; a conditional run's shows 10 rows of every class (`fixedLabels`).
+    func fixedNoiseCount(config: TrainingConfig) -> Int { classNames.map { 10 * $0.count } ?? 25 }
+
+    /// The classes of a conditional run's fixed noise: 0, 1, …, K−1 repeated (the official
+    /// `np.tile(np.arange(10), 10)`), so that each row of its grid holds every class in order.
+    static func fixedLabels(count: Int, classes: Int) -> [Int] { (0..<count).map { $0 % classes } }
 
     func epochBatches(_ progress: inout TrainingProgress, config: TrainingConfig, pixels: PixelValues) throws(TrainingError) -> any EpochBatches {
         if progress.permutation.isEmpty { progress.permutation = progress.dataRandom.permutation(dataset.count) }
         do {
             return Images(dataset: dataset, batches: try dataset.batches(permutation: progress.permutation, batchSize: config.batchSize),
-                          range: config.dequantize ? .dequantized : pixels == .unit ? .unit : .symmetric)
+                          range: config.dequantize ? .dequantized : pixels == .unit ? .unit : .symmetric, labelled: classNames != nil)
         } catch {
             throw .unsuitableDataset(error.description)
         }
@@ -74,7 +80,7 @@ struct ImageSource: TrainingSource {
         let (last, fixed) = partial ? (run.sampleURL(epoch: epoch, stoppedAt: step), run.fixedSampleURL(epoch: epoch, stoppedAt: step))
             : (run.sampleURL(epoch: epoch), run.fixedSampleURL(epoch: epoch))
         try SampleGrid.write(lastSamples, count: min(25, lastSamples.shape[0]), nrow: 5, to: last)
-        try SampleGrid.write(trainer.fixedNoiseImages(), count: trainer.fixedNoise.shape[0], nrow: 5, to: fixed)
+        try SampleGrid.write(trainer.fixedNoiseImages(), count: trainer.fixedNoise.shape[0], nrow: classNames?.count ?? 5, to: fixed)
         trainer.board?.image(at: fixed, tag: "samples/fixed_noise", step: step)
     }
 
@@ -83,6 +89,8 @@ struct ImageSource: TrainingSource {
         let dataset: ImageDataset
         let batches: Batches
         let range: PixelRange
+        /// Whether batches carry their images' classes (a conditional run).
+        var labelled = false
 
         var count: Int { batches.count }
 
@@ -99,7 +107,7 @@ struct ImageSource: TrainingSource {
             }
             if range == .dequantized { Self.addDequantizationNoise(to: storage, rows: kept, of: indices.count, dataset: dataset, &progress) }
             return RealBatch(samples: Tensor(storage: storage, shape: [mine.count, dataset.channels, dataset.height, dataset.width]),
-                             count: indices.count, rows: kept)
+                             count: indices.count, rows: kept, labels: labelled ? mine.map { Int(dataset.labels[$0]) } : nil)
         }
 
         /// Adds U[0, 1/128) to every pixel of this process's rows, drawn from the run's data stream

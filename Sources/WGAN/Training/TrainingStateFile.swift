@@ -40,6 +40,7 @@ public enum TrainingStateFile {
         try file.set("random.noise", int64s: progress.noiseRandom.state.map { Int64(bitPattern: $0) }, shape: [4])
         let totals = progress.totals
         try file.set("epoch_totals.sums", doubles: [totals.criticLoss, totals.generatorLoss, totals.penalty, totals.seconds], shape: [4])
+        try file.set("epoch_totals.acgan", doubles: [totals.acganLoss, totals.acganRealAccuracy, totals.acganFakeAccuracy], shape: [3])
         try file.set("epoch_totals.steps", int64s: [Int64(totals.criticSteps), Int64(totals.generatorSteps)], shape: [2])
         try file.set("fixed_noise", floats: fixedNoise.scalars, shape: fixedNoise.shape)
         return file
@@ -86,6 +87,12 @@ public enum TrainingStateFile {
             (progress.totals.criticLoss, progress.totals.generatorLoss, progress.totals.penalty, progress.totals.seconds) =
                 (sums[0], sums[1], sums[2], sums[3])
             (progress.totals.criticSteps, progress.totals.generatorSteps) = (Int(steps[0]), Int(steps[1]))
+            // Absent from files written before conditional runs.
+            if file["epoch_totals.acgan"] != nil {
+                let acgan = try file.doubles("epoch_totals.acgan")
+                guard acgan.count == 3 else { throw TrainingError.checkpoint(path: path, problem: "malformed epoch_totals.acgan") }
+                (progress.totals.acganLoss, progress.totals.acganRealAccuracy, progress.totals.acganFakeAccuracy) = (acgan[0], acgan[1], acgan[2])
+            }
             let noiseShape = try file.shape(of: "fixed_noise")
             guard noiseShape.count == 2, noiseShape[1] == config.latentDimension else {
                 throw TrainingError.checkpoint(path: path, problem: "fixed_noise has shape \(noiseShape), expected [N, \(config.latentDimension)]")

@@ -25,6 +25,27 @@ public struct ACGANCriticStepResult {
     /// Cross-entropy of the real rows' AC-GAN logits against their labels (in the loss at scale 1).
     public let acganLoss: Float
     public let realLogits: Tensor
+    /// The fakes' AC-GAN logits (not in the critic's loss; for the accuracy on fakes).
+    public let fakeLogits: Tensor
+}
+
+/// A conditional critic step's AC-GAN part: the cross-entropy on the real rows, and the share
+/// of real and of fake rows whose largest logit is their class.
+public struct ACGANStatistics: Sendable {
+    public let loss: Float
+    public let realAccuracy: Float
+    public let fakeAccuracy: Float
+
+    /// The share of rows of `logits` [N, classes] whose largest entry is at their label.
+    public static func accuracy(logits: Tensor, labels: [Int]) -> Float {
+        let classes = logits.shape[1], values = logits.scalars
+        var right = 0
+        for (row, label) in labels.enumerated() {
+            let scores = values[(row * classes)..<((row + 1) * classes)]
+            if scores.indices.max(by: { scores[$0] < scores[$1] }).map({ $0 - row * classes }) == label { right += 1 }
+        }
+        return Float(right) / Float(max(1, labels.count))
+    }
 }
 
 /// The AC-WGAN-GP of the paper's conditional CIFAR-10 model (gan_cifar_resnet.py with
@@ -80,7 +101,8 @@ public final class ACWGANGPStep {
         let result = CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
                                       inputGradient: inputGradient.detached(), penalty: sums[1], loss: sums[0],
                                       criticGradientParts: gradientParts)
-        return ACGANCriticStepResult(critic: result, acganLoss: sums[2], realLogits: realLogits.detached())
+        return ACGANCriticStepResult(critic: result, acganLoss: sums[2], realLogits: realLogits.detached(),
+                                     fakeLogits: logits!.rows(n..<(2 * n)).detached())
     }
 
     /// One generator update on latent batch `z` with the classes `labels`; returns the whole loss
@@ -91,5 +113,46 @@ public final class ACWGANGPStep {
         let acgan = crossEntropy(logits: logits!, labels: labels)
         let loss = gradientReduction.updateGenerator(loss: -scores.mean() + acgan * generatorACGANScale, optimizer: generatorOptimizer)
         return (loss, acgan.item)
+    }
+}
+
+/// The AC-WGAN-GP step as an `AdversarialStep`, so that Algorithm 1 (`TrainingIteration`) drives
+/// it as it drives the others: real batches carry their labels, and each critic result its
+/// AC-GAN loss and accuracies.
+public final class ConditionalAdversarialStep: AdversarialStep {
+    public let step: ACWGANGPStep
+    public var generator: Module { step.generator }
+    public var critic: Module { step.critic }
+    public var generatorOptimizer: Optimizer { step.generatorOptimizer }
+    public var criticOptimizer: Optimizer { step.criticOptimizer }
+    public var gradientReduction: (any GradientReduction)? {
+        get { step.gradientReduction }
+        set { step.gradientReduction = newValue }
+    }
+    public var classes: Int { step.generator.classes }
+
+    public init(_ step: ACWGANGPStep) { self.step = step }
+
+    public func criticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult {
+        preconditionFailure("a conditional critic step needs the real batch's labels")
+    }
+
+    public func generatorStep(z: Tensor) -> Float {
+        preconditionFailure("a conditional generator step needs the samples' labels")
+    }
+
+    public func criticStep(real: Tensor, labels: [Int]?, z: Tensor, alpha: Tensor) -> CriticStepResult {
+        guard let labels else { preconditionFailure("a conditional critic step needs the real batch's labels") }
+        let result = step.criticStep(real: real, labels: labels, z: z, alpha: alpha)
+        var critic = result.critic
+        critic.acgan = ACGANStatistics(loss: result.acganLoss,
+                                       realAccuracy: ACGANStatistics.accuracy(logits: result.realLogits, labels: labels),
+                                       fakeAccuracy: ACGANStatistics.accuracy(logits: result.fakeLogits, labels: labels))
+        return critic
+    }
+
+    public func generatorStep(z: Tensor, labels: [Int]?) -> Float {
+        guard let labels else { preconditionFailure("a conditional generator step needs the samples' labels") }
+        return step.generatorStep(z: z, labels: labels).loss
     }
 }

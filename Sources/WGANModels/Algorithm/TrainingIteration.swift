@@ -11,15 +11,20 @@ public struct RealBatch {
     public let count: Int
     /// Where `samples` lie in the whole batch.
     public let rows: Range<Int>
+    /// The classes of `samples`' rows, for a conditional run; nil otherwise.
+    public let labels: [Int]?
 
-    public init(samples: Tensor, count: Int, rows: Range<Int>) {
+    public init(samples: Tensor, count: Int, rows: Range<Int>, labels: [Int]? = nil) {
         self.samples = samples
         self.count = count
         self.rows = rows
+        self.labels = labels
     }
 
     /// A batch a single process trains on whole.
-    public init(_ samples: Tensor) { self.init(samples: samples, count: samples.shape[0], rows: 0..<samples.shape[0]) }
+    public init(_ samples: Tensor, labels: [Int]? = nil) {
+        self.init(samples: samples, count: samples.shape[0], rows: 0..<samples.shape[0], labels: labels)
+    }
 }
 
 /// What one iteration draws from: the real batches, and the stream its z and α come from.
@@ -87,7 +92,7 @@ public struct TrainingIteration {
             let z = fixedGenerator ? withoutGrad { real + Tensor.randn(real.shape, using: &source.noise) }
                 : latentBatch(for: batch, using: &source.noise)
             let alpha = Tensor.uniform([batch.count, 1], using: &source.noise).keeping(rows: batch.rows)
-            let critic = step.criticStep(real: real, z: z, alpha: alpha)
+            let critic = step.criticStep(real: real, labels: batch.labels, z: z, alpha: alpha)
             try afterCriticStep(critic)
             last = (critic, z, batch)
         }
@@ -95,19 +100,25 @@ public struct TrainingIteration {
 
         // One critic step per generator step is the seed's: the generator reuses the critic's z.
         // A generator batch of its own size gets fresh z of that size.
-        let z: Tensor, reused: Bool
+        let z: Tensor, reused: Bool, whole: (count: Int, rows: Range<Int>)
         if let size = generatorBatchSize, size != batch.count {
             let rows = source.generatorRows(ofBatch: size)
-            (z, reused) = (Tensor.randn([size, latentDimension], using: &source.noise).keeping(rows: rows), false)
+            (z, reused, whole) = (Tensor.randn([size, latentDimension], using: &source.noise).keeping(rows: rows), false, (size, rows))
         } else {
             (z, reused) = criticSteps == 1 ? (criticZ, true) : (latentBatch(for: batch, using: &source.noise), false)
+            whole = (batch.count, batch.rows)
         }
+        // A conditional generator step draws its classes uniformly, for the whole batch as one process would.
+        let labels = step.classes == 0 ? nil
+            : Array((0..<whole.count).map { _ in source.noise.integer(below: step.classes) }[whole.rows])
         var generated: Tensor?
         if keepingGeneratedImages {
-            // With the critic's z, its fakes are exactly G(z); otherwise run G once more.
-            generated = reused ? critic.fake : step.generator.preservingBuffers { withoutGrad { step.generator(z) } }
+            // With the critic's z (and no classes), its fakes are exactly G(z); otherwise run G once more.
+            generated = reused && labels == nil ? critic.fake : step.generator.preservingBuffers {
+                withoutGrad { (step.generator as? any ImageGenerator)?.generate(z, labels: labels) ?? step.generator(z) }
+            }
         }
-        let generatorLoss = fixedGenerator ? withoutGrad { -critic.criticFake.mean().item } : step.generatorStep(z: z)
+        let generatorLoss = fixedGenerator ? withoutGrad { -critic.criticFake.mean().item } : step.generatorStep(z: z, labels: labels)
         return Result(critic: critic, generatorLoss: generatorLoss, generatedImages: generated)
     }
 

@@ -16,6 +16,20 @@ public protocol AdversarialStep: AnyObject {
     @discardableResult func criticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult
     /// One generator update on latent batch `z`; returns the generator loss.
     @discardableResult func generatorStep(z: Tensor) -> Float
+    /// Classes of a conditional step (AC-WGAN-GP), 0 for an unconditional one.
+    var classes: Int { get }
+    /// A critic update whose real rows (and fakes) have the classes `labels` (nil: unconditional).
+    @discardableResult func criticStep(real: Tensor, labels: [Int]?, z: Tensor, alpha: Tensor) -> CriticStepResult
+    /// A generator update on `z` with the classes `labels` (nil: unconditional).
+    @discardableResult func generatorStep(z: Tensor, labels: [Int]?) -> Float
+}
+
+extension AdversarialStep {
+    public var classes: Int { 0 }
+    public func criticStep(real: Tensor, labels: [Int]?, z: Tensor, alpha: Tensor) -> CriticStepResult {
+        criticStep(real: real, z: z, alpha: alpha)
+    }
+    public func generatorStep(z: Tensor, labels: [Int]?) -> Float { generatorStep(z: z) }
 }
 
 /// The original WGAN (Arjovsky et al.): the critic loss mean D(fake) − mean D(real) with no

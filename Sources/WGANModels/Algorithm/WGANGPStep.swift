@@ -15,6 +15,8 @@ public struct CriticStepResult {
     /// Each critic parameter's gradient, in two parts (the Wasserstein estimate's and the
     /// penalty's), in the order of the critic optimizer's parameters.
     public let criticGradientParts: [[Tensor]]
+    /// A conditional step's AC-GAN loss and accuracies; nil for an unconditional one.
+    public var acgan: ACGANStatistics? = nil
 
     /// Each critic parameter's whole gradient (summed on demand; the step itself never needs it).
     public var criticGradients: [Tensor] {

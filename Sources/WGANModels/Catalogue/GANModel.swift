@@ -8,6 +8,25 @@ public protocol ImageGenerator: Module {
     var imageShape: [Int] { get }
 }
 
+/// A generator with a conditional variant: with `classes` > 0, each latent vector comes with
+/// its sample's class (`labels`, one per row, or nil for an unconditional generator).
+public protocol ConditionalImageGenerator: ImageGenerator {
+    /// Classes of the conditional generator, 0 for the unconditional one.
+    var classes: Int { get }
+    func callAsFunction(_ z: Tensor, labels: [Int]?) -> Tensor
+}
+
+extension ImageGenerator {
+    /// Classes this generator takes (0: unconditional).
+    public var classCount: Int { (self as? any ConditionalImageGenerator)?.classes ?? 0 }
+
+    /// G(z), or G(z, labels) for a conditional generator (which needs them).
+    public func generate(_ z: Tensor, labels: [Int]?) -> Tensor {
+        if let conditional = self as? any ConditionalImageGenerator, conditional.classes > 0 { return conditional(z, labels: labels) }
+        return self(z)
+    }
+}
+
 /// The range of a generator's pixels, which the real images are scaled to.
 public enum PixelValues: String, Sendable {
     /// [-1, 1]: a tanh output (the seed).
@@ -57,6 +76,9 @@ public protocol GANModel: Sendable {
     var presets: [ModelPreset] { get }
     /// `wgan bench`'s timed and untimed iterations when none are given.
     var benchmarkIterations: (timed: Int, warmup: Int) { get }
+    /// Whether the model has a conditional variant (`--conditional`: a generator that takes each
+    /// sample's class, a critic with an AC-GAN head), built when its spec names classes.
+    var hasConditionalVariant: Bool { get }
 
     /// A new generator for `spec`, initialised from `rng`.
     func makeGenerator(_ spec: ModelSpec, using rng: inout RandomGenerator) -> any ImageGenerator
@@ -78,6 +100,8 @@ extension GANModel {
     }
 
     public var benchmarkIterations: (timed: Int, warmup: Int) { (3, 1) }
+
+    public var hasConditionalVariant: Bool { false }
 
     /// Why `spec` cannot be built by this model (data of a shape it does not make, a width or
     /// latent size below one), or nil.
@@ -102,6 +126,12 @@ extension GANModel {
                 return "\(name) makes \(shapes.last!) (or \(shapes.dropLast().joined(separator: ", "))) images; the data's are \(found)"
                     + " — pass --image-size \(side) --channels \(channels.max()!) with an image folder"
             }
+        }
+        if let classes = spec.classNames {
+            guard hasConditionalVariant else {
+                return "\(name) has no conditional variant; --conditional needs --model \(ModelCatalogue.builtIn.conditionalModelNames)"
+            }
+            guard classes.count >= 2 else { return "a conditional model needs at least 2 classes, got \(classes.count)" }
         }
         guard spec.latentDimension >= 1 else { return "the latent dimension must be at least 1, got \(spec.latentDimension)" }
         return spec.width >= 1 ? nil : "--dim must be at least 1, got \(spec.width)"

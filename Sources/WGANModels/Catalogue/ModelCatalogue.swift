@@ -31,6 +31,9 @@ public struct ModelCatalogue: Sendable {
     /// The names of the models that make 2-D points: "toy".
     public var pointModelNames: String { models.filter { $0.samples == .points }.map(\.name).joined(separator: " or ") }
 
+    /// The names of the models with a conditional variant (`--conditional`): "cifar-resnet".
+    public var conditionalModelNames: String { models.filter(\.hasConditionalVariant).map(\.name).joined(separator: " or ") }
+
     /// Every model's presets with their models, the default model's first.
     public var presets: [(preset: ModelPreset, model: any GANModel)] {
         models.flatMap { model in model.presets.map { ($0, model) } }
@@ -50,16 +53,23 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public var width: Int
     /// [channels, height, width] of one image, or [2] for the toy model's points.
     public var imageShape: [Int]
+    /// The classes of a conditional model (`--conditional`), in label order; nil for an
+    /// unconditional one.
+    public var classNames: [String]?
 
-    public init(model: String, latentDimension: Int, width: Int, imageShape: [Int]) {
+    public init(model: String, latentDimension: Int, width: Int, imageShape: [Int], classNames: [String]? = nil) {
         self.model = model
         self.latentDimension = latentDimension
         self.width = width
         self.imageShape = imageShape
+        self.classNames = classNames
     }
 
+    /// Classes of a conditional model, 0 for an unconditional one.
+    public var classCount: Int { classNames?.count ?? 0 }
+
     enum CodingKeys: String, CodingKey {
-        case model, latentDimension = "latent_dim", width = "dim", imageShape = "image_shape"
+        case model, latentDimension = "latent_dim", width = "dim", imageShape = "image_shape", classNames = "classes"
     }
 
     /// One line of JSON with sorted keys, for a checkpoint's metadata.

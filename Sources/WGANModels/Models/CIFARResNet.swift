@@ -19,6 +19,7 @@ public struct CIFARResNetModel: GANModel {
     public var pixelValues: PixelValues { .symmetric }
     public var interpolation: InterpolationForm { .official }
     public var benchmarkIterations: (timed: Int, warmup: Int) { (2, 1) }
+    public var hasConditionalVariant: Bool { true }
     public var presets: [ModelPreset] {
         var preset = ModelPreset(name: "paper-cifar-resnet", summary: "the official gan_cifar_resnet.py (unconditional)",
                                  batchSize: 64, lambda: 10, beta1: 0, iterations: 100_000)
@@ -30,11 +31,12 @@ public struct CIFARResNetModel: GANModel {
     }
 
     public func makeGenerator(_ spec: ModelSpec, using rng: inout RandomGenerator) -> any ImageGenerator {
-        CIFARResNetGenerator(width: spec.width, latentDimension: spec.latentDimension, channels: spec.imageShape[0], using: &rng)
+        CIFARResNetGenerator(width: spec.width, latentDimension: spec.latentDimension, channels: spec.imageShape[0],
+                             classes: spec.classCount, using: &rng)
     }
 
     public func makeCritic(_ spec: ModelSpec, using rng: inout RandomGenerator) -> Module {
-        CIFARResNetCritic(width: spec.width, channels: spec.imageShape[0], using: &rng)
+        CIFARResNetCritic(width: spec.width, channels: spec.imageShape[0], classes: spec.classCount, using: &rng)
     }
 
     public func sizes(_ spec: ModelSpec) -> [ModelSize] {
@@ -116,7 +118,7 @@ public final class ResNetUpBlock: Module {
 
 /// The ResNet's generator: z → `linear` (4·4·dim) → [dim, 4, 4] → `block1..3` (up blocks: 8, 16,
 /// 32) → `norm` → ReLU → `conv` (3×3, to the image's channels) → tanh.
-public final class CIFARResNetGenerator: Module, ImageGenerator {
+public final class CIFARResNetGenerator: Module, ConditionalImageGenerator {
     public let latentDimension: Int
     public let width: Int
     public let imageShape: [Int]
