@@ -80,6 +80,13 @@ final class TrainingEvaluation {
         }
     }
 
+    /// G(z) for samples `start`, `start + 1`, …; a conditional generator's classes cycle through
+    /// 0…K−1 from sample 0, so that every evaluation sees the classes equally often.
+    static func samples(_ generator: any ImageGenerator, _ z: Tensor, from start: Int) -> Tensor {
+        let classes = generator.classCount
+        return generator.generate(z, labels: classes > 0 ? (0..<z.shape[0]).map { (start + $0) % classes } : nil)
+    }
+
     /// Whether the shipped classifiers judge `data`: MNIST's and Fashion-MNIST's own files.
     static func usesClassifier(_ data: TrainingData) -> Bool {
         [DatasetName.mnist.rawValue, DatasetName.fashionMNIST.rawValue].contains(data.name)
@@ -102,7 +109,7 @@ final class TrainingEvaluation {
         for start in stride(from: 0, to: config.evalCount, by: Evaluator.batchSize) {
             guard !InterruptSignal.isRequested else { return nil }
             let z = Tensor.randn([min(config.evalCount, start + Evaluator.batchSize) - start, config.latentDimension], using: &random)
-            try measurement.add(GeneratorSampler.unitRange(withoutGrad { generator(z) }, from: models.model.pixelValues))
+            try measurement.add(GeneratorSampler.unitRange(withoutGrad { Self.samples(generator, z, from: start) }, from: models.model.pixelValues))
         }
         let report = try evaluator.report(measurement)
         return Entry(step: step, epoch: config.iterations == nil ? trainer.progress.epoch : nil, fid: report.fid,
@@ -123,7 +130,8 @@ final class TrainingEvaluation {
         for start in stride(from: 0, to: config.evalCount, by: InceptionNetwork.batchSize) {
             guard !InterruptSignal.isRequested else { return nil }
             let z = Tensor.randn([min(config.evalCount, start + InceptionNetwork.batchSize) - start, config.latentDimension], using: &random)
-            try measurement.add(GeneratorSampler.unitRange(withoutGrad { generator(z) }, from: models.model.pixelValues), network: network)
+            try measurement.add(GeneratorSampler.unitRange(withoutGrad { Self.samples(generator, z, from: start) }, from: models.model.pixelValues),
+                                network: network)
         }
         let report = try measurement.report(against: reference)
         return Entry(step: step, epoch: config.iterations == nil ? trainer.progress.epoch : nil, fid: report.fid,
@@ -157,7 +165,7 @@ final class TrainingEvaluation {
             let real = Tensor(storage: storage, shape: [indices.count, test.channels, test.height, test.width])
             let z = Tensor.randn([indices.count, config.latentDimension], using: &random)
             let alpha = Tensor.uniform([indices.count, 1], using: &random)
-            let fake = withoutGrad { models.generator(z) }
+            let fake = withoutGrad { Self.samples(models.generator, z, from: start) }
             var loss = withoutGrad { Double(models.critic(fake).mean().item - models.critic(real).mean().item) }
             if let penalty {
                 let interpolates = GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha, form: models.model.interpolation)
