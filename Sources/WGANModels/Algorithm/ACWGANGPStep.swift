@@ -84,7 +84,8 @@ public final class ACWGANGPStep {
     @discardableResult
     public func criticStep(real: Tensor, labels: [Int], z: Tensor, alpha: Tensor) -> ACGANCriticStepResult {
         let n = real.shape[0]
-        let fake = generator(z, labels: labels).detached()
+        // No generator step reuses these fakes (as the plain step's may), so no graph is recorded.
+        let fake = withoutGrad { generator(z, labels: labels) }
         let (scores, logits) = critic.heads(Tensor.concatenate([real, fake]))
         let (criticReal, criticFake) = (scores.rows(0..<n), scores.rows(n..<(2 * n)))
         let realLogits = logits!.rows(0..<n)
