@@ -14,6 +14,8 @@ public struct TrainingBenchmark {
         /// Latent vectors per generator step, when not `batch` (the ResNet's preset: 128).
         public var generatorBatch: Int?
         public let criticSteps: Int
+        /// Classes of a conditional (AC-WGAN-GP) benchmark; nil for an unconditional one.
+        public var classes: Int?
         public let threads: Int
         public let iterations: Int
         public let msPerIteration: Double
@@ -37,6 +39,8 @@ public struct TrainingBenchmark {
     public var warmup: Int?
     public var threads = 2
     public var seed: UInt64 = 0
+    /// Times the model's conditional variant (AC-WGAN-GP) with this many classes instead.
+    public var classes: Int?
 
     public init(model: any GANModel) { self.model = model }
 
@@ -47,11 +51,13 @@ public struct TrainingBenchmark {
         config.width = width ?? model.defaultWidth
         config.threads = threads
         config.seed = seed
+        config.conditional = classes != nil
         return config
     }
 
     public func run() throws -> Result {
         let config = config
+        try config.validate()
         let imageShape = model.defaultImageShape
         let (iterations, warmup) = (self.iterations ?? model.benchmarkIterations.timed, self.warmup ?? model.benchmarkIterations.warmup)
         try MemoryBudget.require(floats: ModelSize.trainingFloats(model.sizes(config.modelSpec(imageShape: imageShape)), batch: config.batchSize),
@@ -59,9 +65,12 @@ public struct TrainingBenchmark {
         try BLAS.load()
         Parallel.threads = threads
         var rng = RandomGenerator(seed: seed)
-        let models = try TrainingModels(config: config, model: model, imageShape: imageShape, using: &rng)
-        // Synthetic images: the step's cost does not depend on the pixels.
-        var source = FixedBatch(real: Tensor.uniform([config.batchSize] + imageShape, low: 0, high: 1, using: &rng), noise: rng)
+        if let classes, classes < 2 { throw TrainingError.invalidSetting("a conditional benchmark needs at least 2 classes, got \(classes)") }
+        let classNames = classes.map { count in (0..<count).map { "class \($0)" } }
+        let models = try TrainingModels(config: config, model: model, imageShape: imageShape, classNames: classNames, using: &rng)
+        // Synthetic images with every class in turn: the step's cost does not depend on the pixels.
+        let real = Tensor.uniform([config.batchSize] + imageShape, low: 0, high: 1, using: &rng)
+        var source = FixedBatch(batch: RealBatch(real, labels: classes.map { count in (0..<config.batchSize).map { $0 % count } }), noise: rng)
         let iteration = TrainingIteration(step: models.step, criticSteps: config.criticSteps, latentDimension: config.latentDimension,
                                           generatorBatchSize: config.generatorBatchSize)
         func oneIteration() { _ = iteration.run(&source) }
@@ -73,7 +82,7 @@ public struct TrainingBenchmark {
         let floor = BLAS.timeProducts(products, repetitions: max(3, min(iterations / 4, 50)))
         let generatorBatch = config.generatorBatchSize.flatMap { $0 == config.batchSize ? nil : $0 }
         return Result(model: model.name, batch: config.batchSize, generatorBatch: generatorBatch, criticSteps: config.criticSteps,
-                      threads: threads, iterations: iterations,
+                      classes: classes, threads: threads, iterations: iterations,
                       msPerIteration: seconds * 1000 / Double(iterations),
                       gflopPerIteration: products.reduce(0) { $0 + $1.flops } / 1e9, floorMs: floor * 1000,
                       blasCore: BLAS.coreName)
@@ -81,8 +90,8 @@ public struct TrainingBenchmark {
 
     /// The same real batch for every critic step.
     private struct FixedBatch: IterationSource {
-        let real: Tensor
+        let batch: RealBatch
         var noise: RandomGenerator
-        func nextRealBatch() -> RealBatch? { RealBatch(real) }
+        func nextRealBatch() -> RealBatch? { batch }
     }
 }

@@ -31,6 +31,10 @@ struct BenchCommand: ParsableCommand {
     var warmup: Int?
     @Option(parsing: .unconditional, help: "Threads for matrix products and parallel work (default: the machine's core count).")
     var threads = TrainingConfig.defaultThreads
+    @Flag(help: "Time the model's conditional variant (AC-WGAN-GP, cifar-resnet) on --classes classes.")
+    var conditional = false
+    @Option(parsing: .unconditional, help: "Classes of a --conditional benchmark (default 10, as CIFAR-10).")
+    var classes: Int?
     @Option(help: ArgumentHelp("Time the FID Inception network with these weights instead: images per second at 32×32 input "
                                + "(--batch-size images a batch, default 50; --iterations batches, default 4).", valueName: "file"))
     var inception: String?
@@ -44,7 +48,7 @@ struct BenchCommand: ParsableCommand {
                 throw TrainingError.invalidSetting(ModelCatalogue.builtIn.unknownModelMessage(model))
             }
             let chosen = [("--batch-size", batchSize ?? 2, 2), ("--iterations", iterations ?? 1, 1), ("--warmup", warmup ?? 0, 0),
-                          ("--threads", threads, 1), ("--dim", dim ?? 1, 1)]
+                          ("--threads", threads, 1), ("--dim", dim ?? 1, 1), ("--classes", classes ?? 2, 2)]
             for (flag, value, least) in chosen where value < least {
                 throw TrainingError.invalidSetting("\(flag) must be at least \(least), got \(value)")
             }
@@ -54,6 +58,8 @@ struct BenchCommand: ParsableCommand {
             benchmark.iterations = iterations
             benchmark.warmup = warmup
             benchmark.threads = threads
+            if classes != nil && !conditional { throw TrainingError.invalidSetting("--classes needs --conditional") }
+            if conditional { benchmark.classes = classes ?? 10 }
             let report = BenchmarkReport(try benchmark.run(), peakRSSMegabytes: ProcessMemory.peakResidentMegabytes())
             report.lines.forEach(printLine)
             if json { printLine(report.json) }

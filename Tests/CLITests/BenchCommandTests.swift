@@ -63,6 +63,29 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertGreaterThan(json["gflop_per_iteration"] as? Double ?? 0, 0)
     }
 
+    /// `--conditional` times the AC-WGAN-GP iteration: the same convolutions plus the class head's
+    /// products, so more GFLOP than the unconditional one; models without the variant are refused.
+    func testConditionalBenchmarkTimesTheACGANIteration() throws {
+        let folder = try temporaryFolder()
+        let quick = ["bench", "--model", "cifar-resnet", "--dim", "1", "--batch-size", "2", "--iterations", "1", "--warmup", "0",
+                     "--threads", "1", "--json"]
+        func json(_ arguments: [String]) throws -> [String: Any] {
+            let result = try wgan(arguments, in: folder)
+            XCTAssertEqual(result.status, 0, result.standardError)
+            let last = try XCTUnwrap(result.standardOutput.split(separator: "\n").last)
+            return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        }
+        let plain = try json(quick), conditional = try json(quick + ["--conditional", "--classes", "3"])
+        XCTAssertNil(plain["classes"])
+        XCTAssertEqual(conditional["classes"] as? Int, 3)
+        XCTAssertGreaterThan(try XCTUnwrap(conditional["gflop_per_iteration"] as? Double), try XCTUnwrap(plain["gflop_per_iteration"] as? Double))
+        let refused = try wgan(["bench", "--model", "dcgan64", "--conditional"], in: folder)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.standardError, "wgan: error: --model dcgan64 has no conditional variant; --conditional needs --model cifar-resnet\n")
+        let stray = try wgan(["bench", "--classes", "3"], in: folder)
+        XCTAssertEqual(stray.standardError, "wgan: error: --classes needs --conditional\n")
+    }
+
     /// The kernel is chosen for the CPU unless the user set OPENBLAS_CORETYPE, which wins, and
     /// the tool says which it uses.
     func testUsersCoreTypeIsRespectedAndReported() throws {

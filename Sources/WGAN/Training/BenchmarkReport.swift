@@ -7,6 +7,8 @@ import WGANModels
 public struct BenchmarkReport: Codable, Equatable {
     public let model: String
     public let criticSteps: Int
+    /// Classes of a conditional model's benchmark.
+    public let classes: Int?
     public let iterationsPerSecond: Double
     public let msPerIteration: Double
     public let gflopPerIteration: Double
@@ -23,7 +25,7 @@ public struct BenchmarkReport: Codable, Equatable {
     public let peakRSSMegabytes: Double?
 
     enum CodingKeys: String, CodingKey {
-        case model, criticSteps = "critic_steps", iterationsPerSecond = "iterations_per_s", msPerIteration = "ms_per_iteration"
+        case model, classes, criticSteps = "critic_steps", iterationsPerSecond = "iterations_per_s", msPerIteration = "ms_per_iteration"
         case gflopPerIteration = "gflop_per_iteration", gflops, sgemmGflops = "sgemm_gflops", floorMs = "floor_ms"
         case ratioToFloor = "ratio_to_floor", batch, generatorBatch = "generator_batch", threads, iterations, blasCore = "blas_core"
         case peakRSSMegabytes = "peak_rss_mb"
@@ -37,6 +39,7 @@ public struct BenchmarkReport: Codable, Equatable {
     public init(_ result: TrainingBenchmark.Result, peakRSSMegabytes: Double?) {
         model = result.model
         criticSteps = result.criticSteps
+        classes = result.classes
         iterationsPerSecond = result.iterationsPerSecond
         msPerIteration = result.msPerIteration
         gflopPerIteration = result.gflopPerIteration
@@ -56,6 +59,7 @@ public struct BenchmarkReport: Codable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(model, forKey: .model)
         try container.encode(criticSteps, forKey: .criticSteps)
+        try container.encodeIfPresent(classes, forKey: .classes)
         try container.encode(iterationsPerSecond, forKey: .iterationsPerSecond)
         try container.encode(msPerIteration, forKey: .msPerIteration)
         try container.encode(gflopPerIteration, forKey: .gflopPerIteration)
@@ -78,8 +82,9 @@ public struct BenchmarkReport: Codable, Equatable {
 
     /// The human-readable report.
     public var lines: [String] {
-        let what = criticSteps == 1 ? "\(model) iteration (a critic step and a generator step)"
-            : "\(model) iteration (\(criticSteps) critic steps and a generator step)"
+        let name = model + (classes.map { " conditional on \($0) classes (AC-WGAN-GP)" } ?? "")
+        let what = criticSteps == 1 ? "\(name) iteration (a critic step and a generator step)"
+            : "\(name) iteration (\(criticSteps) critic steps and a generator step)"
         return [
             "\(what), batch \(batch)" + (generatorBatch.map { " (generator \($0))" } ?? "") + ", \(iterations) timed, BLAS \(blasCore) with \(threads) thread\(threads == 1 ? "" : "s")",
             String(format: "  %.3f ms per iteration (%.2f iterations/s)", msPerIteration, iterationsPerSecond),
