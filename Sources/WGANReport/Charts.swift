@@ -16,10 +16,29 @@ enum Charts {
     /// The axis curves are drawn against.
     enum XAxis {
         case epoch, step
+        /// The run's training time (`training_seconds`) in minutes or hours.
+        case minutes, hours
 
-        var label: String { self == .epoch ? "epoch" : "generator step" }
+        var label: String {
+            switch self {
+            case .epoch: "epoch"
+            case .step: "generator step"
+            case .minutes: "training time (minutes)"
+            case .hours: "training time (hours)"
+            }
+        }
 
-        func x(of entry: RunLog.Entry) -> Double? { (self == .epoch ? entry.epoch : entry.step).map(Double.init) }
+        func x(of entry: RunLog.Entry) -> Double? {
+            switch self {
+            case .epoch: entry.epoch.map(Double.init)
+            case .step: entry.step.map(Double.init)
+            case .minutes: entry.values[RunLog.trainingTimeKey].map { $0 / 60 }
+            case .hours: entry.values[RunLog.trainingTimeKey].map { $0 / 3600 }
+            }
+        }
+
+        /// Minutes for a run of up to three hours, hours beyond.
+        static func trainingTime(upTo seconds: Double) -> XAxis { seconds > 3 * 3600 ? .hours : .minutes }
     }
 
     static let width = 560, height = 330
@@ -61,7 +80,7 @@ enum Charts {
         let base = dev ? String(key.dropFirst(4)) : key
         let known: [String: String] = [
             "D_loss": "critic loss", "G_loss": "generator loss", "gp": "gradient penalty", "fid": "FID",
-            "inception_score": "Inception score", "seconds": "time per epoch", "modes_covered": "modes covered", "high_quality": "share of high-quality samples",
+            "inception_score": "Inception score", "kid": "KID", "seconds": "time per epoch", "modes_covered": "modes covered", "high_quality": "share of high-quality samples",
         ]
         if base == WassersteinEstimate.key {
             let formula = wasserstein.lambda.map { "−D_loss + \(JSONValue.format($0))·gp" } ?? "−D_loss"

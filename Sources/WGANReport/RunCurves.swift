@@ -55,6 +55,18 @@ struct RunCurves {
         epochPoints.filter(\.partial).compactMap { point in point.values[key].map { (point.x, $0) } }
     }
 
+    /// A score against training time, beside its panel against iterations (the paper's Figure 3),
+    /// for a run whose log has the time; nil for other keys and older runs.
+    private func timePanel(_ key: String, id: String) -> String? {
+        guard RunLog.scoreKeys.contains(key) else { return nil }
+        let timed = run.log.entries.filter { !$0.partial && $0.values[key] != nil && $0.values[RunLog.trainingTimeKey] != nil }
+        guard let longest = timed.compactMap({ $0.values[RunLog.trainingTimeKey] }).max() else { return nil }
+        let axis = Charts.XAxis.trainingTime(upTo: longest)
+        let points = timed.compactMap { entry in axis.x(of: entry).map { ($0, entry.values[key]!) } }
+        return Charts.panel(title: Charts.title(key, wasserstein: run.wasserstein) + " against training time", x: axis,
+                            lines: [Charts.Line(xs: points.map(\.0), ys: points.map(\.1), color: .green)], id: id)
+    }
+
     private func line(_ key: String, _ points: [Point]) -> (xs: [Double], ys: [Double]) {
         var xs: [Double] = [], ys: [Double] = []
         for point in points {
@@ -69,7 +81,8 @@ struct RunCurves {
     /// behind them, its dev set's values dashed, and its partial epochs as red dots; a panel per
     /// group (one line per member); and the time per epoch.
     func panels() -> [String] {
-        let keys = epochKeys.filter { $0 != "seconds" } + stepKeys.subtracting(epochKeys).subtracting(["seconds"]).sorted()
+        let timeKeys: Set<String> = ["seconds", RunLog.trainingTimeKey]
+        let keys = epochKeys.filter { !timeKeys.contains($0) } + stepKeys.subtracting(epochKeys).subtracting(timeKeys).sorted()
         let overlaid = Set(keys.filter { $0.hasPrefix("dev_") && keys.contains(String($0.dropFirst(4))) })
         var svgs: [String] = []
         for key in keys where !overlaid.contains(key) {
@@ -88,6 +101,7 @@ struct RunCurves {
             }
             svgs.append(Charts.panel(title: Charts.title(key, wasserstein: run.wasserstein), x: x, lines: lines,
                                      partial: partialPoints(key), id: "c\(svgs.count)"))
+            if let panel = timePanel(key, id: "c\(svgs.count)") { svgs.append(panel) }
         }
         for group in groupKeys {
             let members = Set(run.log.epochEntries.flatMap { Array(($0.groups[group] ?? [:]).keys) }).sorted()

@@ -28,8 +28,12 @@ struct RunLog {
     var epochEntries: [Entry] { entries.filter(\.isEpoch) }
     var stepEntries: [Entry] { entries.filter { !$0.isEpoch && $0.step != nil } }
 
-    /// Keys that are not curves: the x axes and the flags.
-    static let axisKeys: Set<String> = ["epoch", "step", "partial"]
+    /// Keys that are not curves: the x axes, the flags and the sample counts.
+    static let axisKeys: Set<String> = ["epoch", "step", "partial", "eval_count"]
+    /// Training time since the run began: an x axis for the scores, and no curve of its own.
+    static let trainingTimeKey = "training_seconds"
+    /// The sample-quality scores, drawn against training time as well as iterations (the paper's Figure 3).
+    static let scoreKeys = ["fid", "inception_score", "kid"]
 
     init(text: String) {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -26,7 +26,8 @@ enum RunPage {
             if let figure = run.figure { body += "<section><h2>Final samples</h2>\(HTML.figure(figure))</section>" }
         } else {
             body += "<section><h2>Fixed-noise grids</h2><p>The same latent vectors after every epoch, the generator in "
-                + "evaluation mode. Drag the slider or click a grid." + thinned(shown: run.grids.count, of: run.gridsInAll, kind: "grids") + "</p>"
+                + "evaluation mode" + (classNames(run).map { ", one column per class: " + $0.joined(separator: ", ") } ?? "")
+                + ". Drag the slider or click a grid." + thinned(shown: run.grids.count, of: run.gridsInAll, kind: "grids") + "</p>"
                 + (run.grids.isEmpty ? "<p>No grids yet.</p>" : HTML.filmStrip(run.grids, viewerScale: 2, thumbnailScale: 1, pixelated: true))
                 + "</section>"
             body += "<section><h2>Final samples</h2>"
@@ -80,6 +81,7 @@ enum RunPage {
                         size.isEmpty ? nil : size].compactMap { $0 }.joined(separator: ", ")
             rows.append(("dataset", text))
             if let folder = dataset["directory"] { rows.append(("data folder", folder.displayText)) }
+            if let names = classNames(run) { rows.append(("classes", "\(names.count): " + names.joined(separator: ", "))) }
         }
         let seconds = run.epochSeconds.map(\.seconds)
         if !seconds.isEmpty {
@@ -88,6 +90,13 @@ enum RunPage {
                                                   seconds.count, seconds.count == 1 ? "" : "s", seconds.min()!, seconds.max()!, total)))
         }
         return rows
+    }
+
+    /// A conditional run's class names, in label order (the grids' columns), from config.json.
+    static func classNames(_ run: RunFolder) -> [String]? {
+        guard run.settings["conditional"] == .bool(true), case .array(let names)? = run.record["dataset"]?.dictionary?["classes"] else { return nil }
+        let strings = names.compactMap(\.string)
+        return strings.count == names.count && !strings.isEmpty ? strings : nil
     }
 
     /// "1.2 MB", "830 kB", "12 bytes".

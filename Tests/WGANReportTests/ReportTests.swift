@@ -90,6 +90,39 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(Set(ids).count, ids.count, "duplicate ids")
     }
 
+    /// A conditional colour run measured in iterations: its scores are drawn against generator steps
+    /// and, beside them, against training time (the paper's Figure 3), and its class names are
+    /// listed and said to be the grids' columns.
+    func testScoresAreDrawnAgainstTrainingTimeAndClassesAreNamed() throws {
+        let url = try folder()
+        try Data(#"""
+            {"dataset": {"name": "folder", "images": 40, "height": 32, "width": 32, "classes": ["circle", "square", "triangle"]},
+             "settings": {"dataset": "folder", "iterations": 300, "conditional": true, "lambda": 10}}
+            """#.utf8).write(to: url.appendingPathComponent("config.json"))
+        try Data("""
+            {"step":100,"fid":250,"inception_score":1.5,"kid":0.2,"eval_count":50,"training_seconds":600}
+            {"step":200,"fid":180,"inception_score":1.9,"kid":0.1,"eval_count":50,"training_seconds":1500}
+            {"step":300,"fid":150,"inception_score":2.1,"kid":0.05,"eval_count":50}
+            """.utf8).write(to: url.appendingPathComponent("log.jsonl"))
+        let html = try String(contentsOf: try RunReport.write(run: url).url, encoding: .utf8)
+        for title in ["FID (fid)", "Inception score (inception_score)", "KID (kid)"] {
+            XCTAssertTrue(html.contains("aria-label=\"\(title)\""), title)
+            XCTAssertTrue(html.contains("aria-label=\"\(title) against training time\""), title)
+        }
+        XCTAssertFalse(html.contains("aria-label=\"training_seconds\""), "the time is an axis, not a curve")
+        XCTAssertFalse(html.contains("eval_count against training time"))
+        XCTAssertTrue(html.contains("<th>classes</th><td>3: circle, square, triangle</td>"), html)
+        XCTAssertTrue(html.contains("one column per class: circle, square, triangle"))
+        let curves = RunCurves(try RunFolder(url: url))
+        XCTAssertEqual(curves.x, .step)
+        let line = try XCTUnwrap(RunLog(text: String(decoding: try Data(contentsOf: url.appendingPathComponent("log.jsonl")), as: UTF8.self))
+            .entries.first)
+        XCTAssertEqual(Charts.XAxis.minutes.x(of: line), 10)
+        XCTAssertEqual(Charts.XAxis.hours.x(of: line), 600.0 / 3600)
+        XCTAssertEqual(Charts.XAxis.trainingTime(upTo: 1500), .minutes)
+        XCTAssertEqual(Charts.XAxis.trainingTime(upTo: 4 * 3600), .hours)
+    }
+
     func testAComparisonListsTheSettingsThatDiffer() throws {
         let first = try makeRun(), second = try makeRun(loss: "clip", lambda: 0)
         let out = try folder().appendingPathComponent("both.html")

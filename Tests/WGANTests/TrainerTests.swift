@@ -102,7 +102,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try tensorValues(whole.run.trainingStateURL), try tensorValues(second.run.trainingStateURL), file: file, line: line)
         func withoutTimes(_ url: URL) throws -> [String] {
             try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
-                .map { $0.replacingOccurrences(of: #""seconds":[^,}]*"#, with: "", options: .regularExpression) }
+                .map { $0.replacingOccurrences(of: #""(training_)?seconds":[^,}]*"#, with: "", options: .regularExpression) }
         }
         XCTAssertEqual(try withoutTimes(whole.run.logURL), try withoutTimes(second.run.logURL), file: file, line: line)
         XCTAssertEqual(try Data(contentsOf: whole.run.sampleURL(epoch: 1)), try Data(contentsOf: second.run.sampleURL(epoch: 1)),
@@ -187,6 +187,28 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual((trainer.models.generator as! SeedGenerator).bn2.runningMean.scalars, before)
         XCTAssertTrue(trainer.models.generator.isTraining)
         XCTAssertEqual(trainer.fixedNoiseImages().scalars, images.scalars)
+    }
+
+    /// `training_seconds` counts the training steps' time only, across epochs and sessions: a
+    /// clock that moves one second per reading makes each step take exactly one second.
+    func testTrainingTimeAccumulatesOverEpochsAndResumptions() throws {
+        var clock = 0.0
+        let console = TrainingSession.Console(reporter: ProgressReporter(style: .plain, write: { _ in }, now: { 0 }), info: { _ in },
+                                              now: { clock += 1; return clock })
+        let folder = try temporaryFolder().appendingPathComponent("run")
+        try {  // The first session's trainer (and its lock on the folder) ends here.
+            let first = try TrainingSession.start(options: QuickRun.options(maxSteps: 4), out: folder, console: console)
+            XCTAssertEqual(try first.train(stopRequested: { false }), .reachedMaxSteps)
+            XCTAssertEqual(first.progress.trainingSeconds, 4)
+        }()
+        let second = try TrainingSession.resume(folder, options: QuickRun.options(maxSteps: 6), console: console)
+        XCTAssertEqual(second.progress.trainingSeconds, 4, "the checkpoint keeps the time")
+        XCTAssertEqual(try second.train(stopRequested: { false }), .reachedMaxSteps)
+        let lines = try String(contentsOf: second.run.logURL, encoding: .utf8).split(separator: "\n")
+            .map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(lines.compactMap { $0["epoch"] as? Int }, [1, 2])
+        XCTAssertEqual(lines.compactMap { $0["training_seconds"] as? Double }, [3, 6])
+        XCTAssertEqual(lines.compactMap { $0["seconds"] as? Double }, [3, 3], "each epoch's own time")
     }
 
     /// `--checkpoint-minutes`: once that much time has passed since the last checkpoint, the next

@@ -67,7 +67,8 @@ enum QuickRun {
 func tensorValues(_ url: URL) throws -> [String: [Double]] {
     let file = try SafeTensors(contentsOf: url)
     var values: [String: [Double]] = [:]
-    for entry in file.entries where entry.name != "epoch_totals.sums" {
+    // Times differ between runs; the other values must not.
+    for entry in file.entries where entry.name != "epoch_totals.sums" && entry.name != "progress.training_seconds" {
         values[entry.name] = entry.dtype == .i64 ? try file.int64s(entry.name).map(Double.init) : try file.doubles(entry.name)
     }
     if file["epoch_totals.sums"] != nil { values["epoch_totals.sums"] = Array(try file.doubles("epoch_totals.sums").prefix(3)) }

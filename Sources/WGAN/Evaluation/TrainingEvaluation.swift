@@ -24,6 +24,8 @@ final class TrainingEvaluation {
         let fid: Double
         let inceptionScore: Double
         let count: Int
+        /// Training time since the run began, when the samples were drawn.
+        var trainingSeconds: Double?
         // The classifier's (MNIST, Fashion-MNIST):
         var confident: Double?
         var classes: [Int]?
@@ -35,7 +37,7 @@ final class TrainingEvaluation {
         var kidSpread: Double?
 
         enum CodingKeys: String, CodingKey {
-            case step, epoch, fid, confident, classes, kid
+            case step, epoch, fid, confident, classes, kid, trainingSeconds = "training_seconds"
             case inceptionScore = "inception_score", count = "eval_count", devCriticLoss = "dev_D_loss"
             case inceptionScoreSpread = "inception_score_std", kidSpread = "kid_std"
         }
@@ -72,7 +74,9 @@ final class TrainingEvaluation {
         let due = config.iterations == nil ? epochEnded && progress.epoch % every == 0 : !epochEnded && progress.step % every == 0
         guard due else { return nil }
         do {
-            return try entry(trainer)
+            guard var entry = try entry(trainer) else { return nil }
+            entry.trainingSeconds = trainer.progress.trainingSeconds
+            return entry
         } catch let error as TrainingError {
             throw error
         } catch {

@@ -90,13 +90,13 @@ public final class Trainer {
                 reporter.beginEpoch(progress.epoch + 1, of: config.epochs, totalSteps: cycles(upTo: batches.count),
                                     completed: completedSteps())
             }
-            var mark = now()
             var epochDone = false
             while !epochDone {
+                let start = now()
                 let cycle = try trainCycle(batches)
-                let time = now()
-                progress.totals.seconds += time - mark
-                mark = time
+                let seconds = now() - start
+                progress.totals.seconds += seconds
+                progress.trainingSeconds += seconds
                 reporter.update(completed: completedSteps(),
                                 criticLoss: cycle.criticLoss, generatorLoss: cycle.generatorLoss)
                 if let every = config.logEvery, progress.step % every == 0, isWriter {
@@ -231,6 +231,7 @@ public final class Trainer {
         var entry = TrainingLog.EpochEntry(epoch: progress.epoch + 1, step: progress.step, criticLoss: totals.meanCriticLoss,
                                            generatorLoss: totals.meanGeneratorLoss, penalty: totals.meanPenalty,
                                            seconds: totals.seconds)
+        entry.trainingSeconds = progress.trainingSeconds
         entry.partial = partial ? true : nil
         entry.criticGradientNorms = diagnostics?.means
         if models.classCount > 0 {

@@ -18,6 +18,8 @@ public final class TrainingLog {
         public let generatorLoss: Double
         public let penalty: Double
         public let seconds: Double
+        /// Training time since the run began (`TrainingProgress.trainingSeconds`).
+        public var trainingSeconds: Double?
         /// True for the means of an epoch the run stopped inside; absent for a whole epoch.
         public var partial: Bool?
         /// Toy runs on a Gaussian mixture: modes covered by the generator's samples, and the share
@@ -33,7 +35,7 @@ public final class TrainingLog {
         public var acganFakeAccuracy: Double?
 
         enum CodingKeys: String, CodingKey {
-            case epoch, step, criticLoss = "D_loss", generatorLoss = "G_loss", penalty = "gp", seconds, partial
+            case epoch, step, criticLoss = "D_loss", generatorLoss = "G_loss", penalty = "gp", seconds, partial, trainingSeconds = "training_seconds"
             case acganLoss = "acgan_loss", acganRealAccuracy = "acgan_acc_real", acganFakeAccuracy = "acgan_acc_fake"
             case modesCovered = "modes_covered", highQuality = "high_quality", criticGradientNorms = "critic_grad_norms"
         }

@@ -18,6 +18,9 @@ public struct TrainingProgress: Equatable, Sendable {
     public var noiseRandom: RandomGenerator
     /// The sums behind this epoch's means, so far.
     public var totals = EpochTotals()
+    /// Time spent in training steps since the run began, over every session (evaluations,
+    /// pictures and checkpoints excluded): the paper's Figure 3 plots scores against it.
+    public var trainingSeconds = 0.0
 
     public init(dataRandom: RandomGenerator, noiseRandom: RandomGenerator) {
         self.dataRandom = dataRandom

@@ -34,6 +34,7 @@ public enum TrainingStateFile {
         }
         try file.set("progress.epoch", int64s: [Int64(progress.epoch)], shape: [])
         try file.set("progress.step", int64s: [Int64(progress.step)], shape: [])
+        try file.set("progress.training_seconds", doubles: [progress.trainingSeconds], shape: [])
         try file.set("progress.batch", int64s: [Int64(progress.batchPosition)], shape: [])
         try file.set("progress.permutation", int64s: progress.permutation.map(Int64.init), shape: [progress.permutation.count])
         try file.set("random.data", int64s: progress.dataRandom.state.map { Int64(bitPattern: $0) }, shape: [4])
@@ -80,6 +81,14 @@ public enum TrainingStateFile {
             progress.epoch = try reader.count("progress.epoch")
             progress.step = try reader.count("progress.step")
             progress.batchPosition = try reader.count("progress.batch")
+            // Absent from files written before the report plotted scores against time.
+            if file["progress.training_seconds"] != nil {
+                let seconds = try file.doubles("progress.training_seconds")
+                guard seconds.count == 1, seconds[0].isFinite, seconds[0] >= 0 else {
+                    throw TrainingError.checkpoint(path: path, problem: "malformed progress.training_seconds")
+                }
+                progress.trainingSeconds = seconds[0]
+            }
             progress.permutation = try file.int64s("progress.permutation").map { Int($0) }
             let sums = try file.doubles("epoch_totals.sums"), steps = try file.int64s("epoch_totals.steps")
             guard sums.count == 4, steps.count == 2 else { throw TrainingError.checkpoint(path: path, problem: "malformed epoch_totals") }
