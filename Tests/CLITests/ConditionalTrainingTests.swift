@@ -21,6 +21,31 @@ final class ConditionalTrainingTests: XCTestCase {
         return pictures
     }
 
+    /// CIFAR-10's own labels (here a binary-version file of eight records, labels 0–7) make a
+    /// conditional run of its ten classes, sampled by name.
+    func testConditionalRunOnCIFAR10UsesItsLabelsAndClassNames() throws {
+        let folder = try temporaryFolder()
+        let data = folder.appendingPathComponent("cifar")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        var records: [UInt8] = []
+        for label in 0..<8 {
+            records.append(UInt8(label))
+            records += (0..<3072).map { (pixel: Int) -> UInt8 in UInt8((pixel * 7 + label * 31) % 256) }
+        }
+        try Data(records).write(to: data.appendingPathComponent("data_batch_1.bin"))
+        let trained = try wgan(["train", "--dataset", "cifar10", "--data-dir", data.path, "--model", "cifar-resnet", "--conditional",
+                                "--dim", "2", "--batch-size", "4", "--iterations", "1", "--n-critic", "1", "--threads", "2",
+                                "--no-tensorboard", "--out", "runs/c"], in: folder)
+        XCTAssertEqual(trained.status, 0, trained.standardError)
+        let config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("runs/c/config.json")))
+                                       as? [String: Any])
+        XCTAssertEqual((config["dataset"] as? [String: Any])?["classes"] as? [String],
+                       ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"])
+        let cats = try wgan(["sample", "--checkpoint", "runs/c", "--class", "cat", "--count", "2", "--out", "cats.npy"], in: folder)
+        XCTAssertEqual(cats.status, 0, cats.standardError)
+        XCTAssertTrue(cats.standardOutput.contains("wrote 2 images of class 3 (cat)"), cats.standardOutput)
+    }
+
     func testConditionalRunOnClassFoldersThenSampleAClass() throws {
         let folder = try temporaryFolder()
         let pictures = try makeClasses(["circle", "square", "triangle"], in: folder)
