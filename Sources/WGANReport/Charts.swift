@@ -80,7 +80,8 @@ enum Charts {
         let base = dev ? String(key.dropFirst(4)) : key
         let known: [String: String] = [
             "D_loss": "critic loss", "G_loss": "generator loss", "gp": "gradient penalty", "fid": "FID",
-            "inception_score": "Inception score", "kid": "KID", "seconds": "time per epoch", "modes_covered": "modes covered", "high_quality": "share of high-quality samples",
+            "inception_score": "Inception score", "kid": "KID", "acgan_loss": "AC-GAN cross-entropy on real images",
+            "acgan_acc_real": "critic's class accuracy on real images", "acgan_acc_fake": "critic's class accuracy on generated images", "seconds": "time per epoch", "modes_covered": "modes covered", "high_quality": "share of high-quality samples",
         ]
         if base == WassersteinEstimate.key {
             let formula = wasserstein.lambda.map { "−D_loss + \(JSONValue.format($0))·gp" } ?? "−D_loss"

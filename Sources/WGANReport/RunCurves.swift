@@ -89,7 +89,10 @@ struct RunCurves {
             var lines: [Charts.Line] = []
             let steps = stepLine(key), epochs = epochLine(key), dev = epochLine("dev_" + key)
             let several = !steps.xs.isEmpty || overlaid.contains("dev_" + key)
-            if !steps.xs.isEmpty {
+            if !steps.xs.isEmpty && epochs.xs.isEmpty && !overlaid.contains("dev_" + key) {
+                // Logged at steps only (an --iterations run's evaluations): the curve itself.
+                lines.append(Charts.Line(xs: steps.xs, ys: steps.ys, color: .blue))
+            } else if !steps.xs.isEmpty {
                 let every = run.settings["log_every"]?.number.map { $0 == 1 ? "every step" : "every \(JSONValue.format($0)) steps" } ?? "logged steps"
                 lines.append(Charts.Line(label: every, xs: steps.xs, ys: steps.ys, color: PlotColor(hex: 0x9CC3E4), width: 1))
             }
