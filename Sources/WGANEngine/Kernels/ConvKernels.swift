@@ -10,6 +10,9 @@
 /// matrix is ever written or kept alive for a backward pass. Each part first copies its images
 /// (and outputs) channel-major (`ChannelMajor`), which the column copies read from.
 ///
+/// 3×3 stride-1 convolutions with enough channels go to `Winograd` instead (`winograd: false`
+/// keeps them here, for tests that compare the two).
+///
 /// The batch is split into contiguous sample ranges, one per part; the part count depends only
 /// on the sizes and `Parallel.threads`, and each product is a single OpenBLAS call on its part's
 /// thread, so results never depend on scheduling. The weight gradient sums the parts' partial
@@ -89,7 +92,8 @@ enum ConvKernels {
 
     /// y[n, o, ·] = Σ W[o, ·]·cols_n[·, ·]: the convolution, [N, O, OH·OW].
     static func forward(_ x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, outChannels o: Int, batch: Int,
-                        _ g: ConvGeometry) -> TensorStorage {
+                        _ g: ConvGeometry, winograd: Bool = true) -> TensorStorage {
+        if winograd && Winograd.applies(g, outChannels: o) { return Winograd.forward(x, weight: w, outChannels: o, batch: batch, g) }
         let (p, plane) = (g.positions, g.height * g.width)
         let out = TensorStorage(uninitializedCount: batch * o * p)
         let permuted = permutedWeight(w, outChannels: o, g)
@@ -125,7 +129,8 @@ enum ConvKernels {
     /// The adjoint of `forward` in x: cols = Wᵀ·gy per region, added back into the images.
     /// With W a transposed convolution's weight [C_in, C_out, kH, kW], this is that convolution.
     static func inputGradient(_ gy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, outChannels o: Int, batch: Int,
-                              _ g: ConvGeometry) -> TensorStorage {
+                              _ g: ConvGeometry, winograd: Bool = true) -> TensorStorage {
+        if winograd && Winograd.applies(g, outChannels: o) { return Winograd.inputGradient(gy, weight: w, outChannels: o, batch: batch, g) }
         let (p, plane) = (g.positions, g.height * g.width)
         let out = TensorStorage(uninitializedCount: batch * g.imageSize)
         let permuted = permutedWeight(w, outChannels: o, g)
@@ -158,7 +163,8 @@ enum ConvKernels {
     /// dW[o, ·] = Σ_n gy_n[o, ·]·cols_nᵀ: the weight gradient [O, C·kH·kW] of `forward` for the
     /// output gradient gy [N, O, OH·OW] at input x.
     static func weightGradient(_ x: UnsafePointer<Float>, _ gy: UnsafePointer<Float>, outChannels o: Int, batch: Int,
-                               _ g: ConvGeometry) -> TensorStorage {
+                               _ g: ConvGeometry, winograd: Bool = true) -> TensorStorage {
+        if winograd && Winograd.applies(g, outChannels: o) { return Winograd.weightGradient(x, gy, outChannels: o, batch: batch, g) }
         let (p, r, plane) = (g.positions, g.rows, g.height * g.width)
         // One [O, kH, kW, C] sum per part, added in part order, then permuted back.
         let parts = partCount(batch: batch, flops: o * r * p * batch)
@@ -185,11 +191,18 @@ enum ConvKernels {
                 }
             }
         }
-        let total = targets[0]
+        let total = sumInPartOrder(partials, count: o * r)
+        return swapInnerAxes(total, outer: o, rows: g.kernelHeight * g.kernelWidth, columns: g.channels)
+    }
+
+    /// The parts' partial sums added into the first, in part order (so the rounding depends on
+    /// the part count alone); returns the first's pointer.
+    static func sumInPartOrder(_ partials: [TensorStorage], count: Int) -> UnsafeMutablePointer<Float> {
+        let total = partials[0].pointer
         for partial in partials.dropFirst() {
             let add = UnsafePointer(partial.pointer)
-            Parallel.forEachRange(o * r) { range in for i in range { total[i] += add[i] } }
+            Parallel.forEachRange(count) { range in for i in range { total[i] += add[i] } }
         }
-        return swapInnerAxes(total, outer: o, rows: g.kernelHeight * g.kernelWidth, columns: g.channels)
+        return total
     }
 }
