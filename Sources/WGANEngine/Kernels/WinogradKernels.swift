@@ -67,10 +67,16 @@ enum Winograd {
         for first in stride(from: samples.lowerBound * tiling.perSample, to: end, by: chunk) { body(first, min(chunk, end - first)) }
     }
 
-    /// y = conv(x, ·) for the transformed kernels `u` [16][output channels][input channels]:
-    /// input images `input` padded by (top, left), output images `output`.
-    private static func convolve(_ x: UnsafePointer<Float>, _ input: Images, kernels u: UnsafePointer<Float>, _ output: Images,
-                                 padding: (top: Int, left: Int), batch: Int) -> TensorStorage {
+    /// y = conv(x, ·) with the kernels of w [O, C, 3, 3], transformed to [16][output channels][input
+    /// channels] (`flipped`: rotated and transposed, for the input gradient): input images `input`
+    /// padded by (top, left), output images `output`.
+    private static func convolve(_ x: UnsafePointer<Float>, _ input: Images, weight w: UnsafePointer<Float>, flipped: Bool,
+                                 _ output: Images, padding: (top: Int, left: Int), batch: Int) -> TensorStorage {
+        let kernels = TensorStorage(uninitializedCount: 16 * output.channels * input.channels)
+        let (weightOut, weightIn) = flipped ? (input.channels, output.channels) : (output.channels, input.channels)
+        wgan_winograd_kernel(w, weightOut, weightIn, flipped ? 1 : 0, kernels.pointer)
+        defer { withExtendedLifetime(kernels) {} }
+        let u = UnsafePointer(kernels.pointer)
         let out = TensorStorage(uninitializedCount: batch * output.sampleSize)
         let y = out.pointer
         let tiling = Tiling(output: output), (c, o) = (input.channels, output.channels)
@@ -102,22 +108,14 @@ enum Winograd {
     static func forward(_ x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, outChannels o: Int, batch: Int,
                         _ g: ConvGeometry) -> TensorStorage {
         let (input, output) = sides(g, outChannels: o)
-        let u = TensorStorage(uninitializedCount: 16 * o * g.channels)
-        wgan_winograd_kernel(w, o, g.channels, 0, u.pointer)
-        return withExtendedLifetime(u) {
-            convolve(x, input, kernels: u.pointer, output, padding: (g.paddingHeight, g.paddingWidth), batch: batch)
-        }
+        return convolve(x, input, weight: w, flipped: false, output, padding: (g.paddingHeight, g.paddingWidth), batch: batch)
     }
 
     /// The input gradient [N, C, H, W] for the output gradient gy [N, O, OH, OW].
     static func inputGradient(_ gy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, outChannels o: Int, batch: Int,
                               _ g: ConvGeometry) -> TensorStorage {
         let (input, output) = sides(g, outChannels: o)
-        let u = TensorStorage(uninitializedCount: 16 * o * g.channels)
-        wgan_winograd_kernel(w, o, g.channels, 1, u.pointer)
-        return withExtendedLifetime(u) {
-            convolve(gy, output, kernels: u.pointer, input, padding: (2 - g.paddingHeight, 2 - g.paddingWidth), batch: batch)
-        }
+        return convolve(gy, output, weight: w, flipped: true, input, padding: (2 - g.paddingHeight, 2 - g.paddingWidth), batch: batch)
     }
 
     /// The weight gradient [O, C, 3, 3] for input x [N, C, H, W] and output gradient gy [N, O, OH, OW].
