@@ -56,32 +56,72 @@ enum InceptionKernels {
     /// wins, as PyTorch's −∞ padding), or the mean over the window's positions inside the image
     /// (`count_include_pad=False`).
     static func pool3x3(_ x: Tensor, _ kind: Pooling, stride: Int, padding: Int) -> Tensor {
+        switch kind {
+        case .maximum: pool3x3(x, MaximumPool.self, stride: stride, padding: padding)
+        case .averageOfValid: pool3x3(x, AveragePool.self, stride: stride, padding: padding)
+        }
+    }
+
+    /// One output row at a time: each of its (up to) three input rows is folded into the row's
+    /// accumulators, the window's middle columns without bounds checks (vectorised), its edge
+    /// columns with them; then the averages are divided by their windows' sizes.
+    private static func pool3x3<Pool: PoolReduction>(_ x: Tensor, _: Pool.Type, stride: Int, padding: Int) -> Tensor {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let outH = (h + 2 * padding - 3) / stride + 1, outW = (w + 2 * padding - 3) / stride + 1
         let out = TensorStorage(uninitializedCount: n * c * outH * outW)
-        let source = x.storage.pointer, target = out.pointer
-        Parallel.forEachRange(n * c * outH) { range in
-            for line in range {
+        let source = UnsafePointer(x.storage.pointer), target = out.pointer
+        // Output columns whose window lies inside the image: left = j·s − p ≥ 0 and left + 3 ≤ w.
+        let firstInner = min((padding + stride - 1) / stride, outW)
+        let endInner = w - 3 + padding >= 0 ? min((w - 3 + padding) / stride + 1, outW) : 0
+        let inner = firstInner..<max(endInner, firstInner)
+        @inline(__always) func foldWithBounds(_ pixels: UnsafePointer<Float>, into row: UnsafeMutablePointer<Float>, column j: Int) {
+            for s in max(j * stride - padding, 0)..<min(j * stride - padding + 3, w) { row[j] = Pool.combine(row[j], pixels[s]) }
+        }
+        Parallel.forEachRange(n * c * outH) { lines in
+            for line in lines {
                 let (plane, i) = line.quotientAndRemainder(dividingBy: outH)
-                let image = source + plane * h * w
+                let image = source + plane * h * w, row = target + line * outW
                 let top = max(i * stride - padding, 0), bottom = min(i * stride - padding + 3, h)
-                for j in 0..<outW {
-                    let left = max(j * stride - padding, 0), right = min(j * stride - padding + 3, w)
-                    var value: Float
-                    switch kind {
-                    case .maximum:
-                        value = -.infinity
-                        for r in top..<bottom { for s in left..<right { value = max(value, image[r * w + s]) } }
-                    case .averageOfValid:
-                        value = 0
-                        for r in top..<bottom { for s in left..<right { value += image[r * w + s] } }
-                        value /= Float((bottom - top) * (right - left))
+                row.update(repeating: Pool.identity, count: outW)
+                for r in top..<bottom {
+                    let pixels = image + r * w
+                    for j in inner {
+                        let left = j * stride - padding
+                        row[j] = Pool.combine(row[j], Pool.combine(Pool.combine(pixels[left], pixels[left + 1]), pixels[left + 2]))
                     }
-                    target[line * outW + j] = value
+                    for j in 0..<inner.lowerBound { foldWithBounds(pixels, into: row, column: j) }
+                    for j in inner.upperBound..<outW { foldWithBounds(pixels, into: row, column: j) }
+                }
+                if Pool.dividesByCount {
+                    for j in 0..<outW {
+                        let columns = min(j * stride - padding + 3, w) - max(j * stride - padding, 0)
+                        row[j] /= Float((bottom - top) * columns)
+                    }
                 }
             }
         }
         return Tensor(storage: out, shape: [n, c, outH, outW])
+    }
+
+    /// relu(y + bias[c]) over y [N, C, H, W], written over y's own storage: `y` must be an op's
+    /// fresh output that nothing else holds (a convolution's, outside any recorded graph), so that
+    /// BatchNorm's shift and the ReLU read it once instead of twice. NaN stays NaN.
+    static func addBiasAndReLUInPlace(_ y: Tensor, bias: Tensor) -> Tensor {
+        let (channels, plane) = (y.shape[1], y.shape[2] * y.shape[3])
+        let values = y.storage.pointer, shift = UnsafePointer(bias.storage.pointer)
+        Parallel.forEachRange(y.count) { range in
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let planeIndex = start / plane, end = min(range.upperBound, (planeIndex + 1) * plane)
+                let b = shift[planeIndex % channels]
+                for k in start..<end {
+                    let v = values[k] + b
+                    values[k] = v < 0 ? 0 : v
+                }
+                start = end
+            }
+        }
+        return y
     }
 
     /// `parts` [N, Cᵢ, H, W] joined along the channels, in order (`torch.cat(dim=1)`).
@@ -111,4 +151,25 @@ enum InceptionKernels {
         }
         return Tensor(storage: out, shape: [x.shape[0], x.shape[1]])
     }
+}
+
+/// How a pooling window folds its values: `pool3x3`'s inner loop, specialised per kind.
+private protocol PoolReduction {
+    static var identity: Float { get }
+    static func combine(_ a: Float, _ b: Float) -> Float
+    static var dividesByCount: Bool { get }
+}
+
+/// Max pooling: the padding never wins, as PyTorch's −∞ padding.
+private enum MaximumPool: PoolReduction {
+    static var identity: Float { -.infinity }
+    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { max(a, b) }
+    static var dividesByCount: Bool { false }
+}
+
+/// Average pooling over the window's positions inside the image (`count_include_pad=False`).
+private enum AveragePool: PoolReduction {
+    static var identity: Float { 0 }
+    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { a + b }
+    static var dividesByCount: Bool { true }
 }

@@ -34,7 +34,7 @@ struct InceptionConv {
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
-        x.conv2d(weight: weight, bias: bias, stride: (stride, stride), padding: padding).relu()
+        InceptionKernels.addBiasAndReLUInPlace(x.conv2d(weight: weight, stride: (stride, stride), padding: padding), bias: bias)
     }
 }
 
