@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
             penalty, then a generator step (for seed, one of each: the seed's step; for the convolutional models and \
             toy, five critic steps, as their presets train). Models, optimizers and settings are those of the \
             model's preset. With --json the last line is one JSON object with the keys ms_per_iteration, \
-            iterations_per_s, gflop_per_iteration, gflops, floor_ms, ratio_to_floor, batch, threads, \
+            iterations_per_s, gflop_per_iteration, gflops, floor_ms, floor_ratio, batch, threads, \
             blas_core and peak_rss_mb (and ms_per_step, steps_per_s, gflop_per_step as the same figures).
             """)
 

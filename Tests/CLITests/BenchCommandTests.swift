@@ -14,7 +14,7 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("peak RSS") && $0.contains("MB") })
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(lines.last).utf8)) as? [String: Any])
         for key in ["iterations_per_s", "ms_per_iteration", "gflop_per_iteration", "steps_per_s", "ms_per_step", "gflop_per_step",
-                    "gflops", "floor_ms", "peak_rss_mb"] {
+                    "gflops", "floor_ms", "floor_ratio", "peak_rss_mb"] {
             XCTAssertGreaterThan(try XCTUnwrap(json[key] as? Double, key), 0, key)
         }
         XCTAssertEqual(json["batch"] as? Int, 16)
@@ -25,6 +25,8 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(json["blas_core"] as? String).isEmpty)
         let flops = try XCTUnwrap(json["gflop_per_step"] as? Double), ms = try XCTUnwrap(json["ms_per_step"] as? Double)
         XCTAssertEqual(try XCTUnwrap(json["gflops"] as? Double), flops / (ms / 1000), accuracy: 1e-6 * flops / (ms / 1000))
+        let floor = try XCTUnwrap(json["floor_ms"] as? Double)
+        XCTAssertEqual(try XCTUnwrap(json["floor_ratio"] as? Double), ms / floor, accuracy: 1e-6 * ms / floor)
     }
 
     /// Without --iterations and --warmup a model runs the counts it declares (the convolutional

@@ -10,55 +10,6 @@ final class WinogradTests: XCTestCase {
         ConvGeometry(channels: channels, height: height, width: width, kernel: (3, 3), stride: (1, 1), padding: padding)
     }
 
-    /// The convolution, its input gradient and its weight gradient by definition, in float64.
-    private struct Direct {
-        let g: ConvGeometry, o: Int, batch: Int
-
-        func each(_ body: (_ n: Int, _ o: Int, _ c: Int, _ y: Int, _ x: Int, _ ky: Int, _ kx: Int, _ iy: Int, _ ix: Int) -> Void) {
-            for n in 0..<batch {
-                for oc in 0..<o {
-                    for c in 0..<g.channels {
-                        for y in 0..<g.outputHeight {
-                            for x in 0..<g.outputWidth {
-                                for ky in 0..<3 {
-                                    for kx in 0..<3 {
-                                        let (iy, ix) = (y + ky - g.paddingHeight, x + kx - g.paddingWidth)
-                                        if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width { body(n, oc, c, y, x, ky, kx, iy, ix) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        func image(_ n: Int, _ c: Int, _ y: Int, _ x: Int) -> Int { ((n * g.channels + c) * g.height + y) * g.width + x }
-        func output(_ n: Int, _ o: Int, _ y: Int, _ x: Int) -> Int { ((n * self.o + o) * g.outputHeight + y) * g.outputWidth + x }
-        func kernel(_ o: Int, _ c: Int, _ ky: Int, _ kx: Int) -> Int { ((o * g.channels + c) * 3 + ky) * 3 + kx }
-
-        func forward(_ x: [Float], _ w: [Float]) -> [Double] {
-            var y = [Double](repeating: 0, count: batch * o * g.positions)
-            each { n, oc, c, yy, xx, ky, kx, iy, ix in y[output(n, oc, yy, xx)] += Double(x[image(n, c, iy, ix)]) * Double(w[kernel(oc, c, ky, kx)]) }
-            return y
-        }
-        func inputGradient(_ gy: [Float], _ w: [Float]) -> [Double] {
-            var dx = [Double](repeating: 0, count: batch * g.imageSize)
-            each { n, oc, c, yy, xx, ky, kx, iy, ix in dx[image(n, c, iy, ix)] += Double(gy[output(n, oc, yy, xx)]) * Double(w[kernel(oc, c, ky, kx)]) }
-            return dx
-        }
-        func weightGradient(_ x: [Float], _ gy: [Float]) -> [Double] {
-            var dw = [Double](repeating: 0, count: o * g.channels * 9)
-            each { n, oc, c, yy, xx, ky, kx, iy, ix in dw[kernel(oc, c, ky, kx)] += Double(gy[output(n, oc, yy, xx)]) * Double(x[image(n, c, iy, ix)]) }
-            return dw
-        }
-    }
-
-    private func relativeError(_ values: TensorStorage, _ exact: [Double]) -> Double {
-        let got = UnsafeBufferPointer(start: values.pointer, count: exact.count)
-        let difference = zip(got, exact).map { (Double($0) - $1) * (Double($0) - $1) }.reduce(0, +)
-        return (difference / max(exact.map { $0 * $0 }.reduce(0, +), .leastNormalMagnitude)).squareRoot()
-    }
-
     /// The three kernels, within float32 rounding of the exact values, on every geometry; and no
     /// more than a few times the im2col kernels' own error.
     func testTheThreeKernelsMatchDirectLoops() {
@@ -71,7 +22,7 @@ final class WinogradTests: XCTestCase {
         for t in cases {
             let g = geometry(t.c, t.h, t.w, padding: t.padding)
             XCTAssertTrue(Winograd.applies(g, outChannels: t.o))
-            let direct = Direct(g: g, o: t.o, batch: t.batch)
+            let direct = DirectConvolution(g: g, o: t.o, batch: t.batch)
             let x = Tensor.randn([t.batch * g.imageSize], using: &random).scalars
             let w = Tensor.randn([t.o * t.c * 9], using: &random).scalars
             let gy = Tensor.randn([t.batch * t.o * g.positions], using: &random).scalars
@@ -80,7 +31,7 @@ final class WinogradTests: XCTestCase {
                 Parallel.threads = threads
                 defer { Parallel.threads = 1 }
                 let (forward, lowered) = (Winograd.forward(x, weight: w, outChannels: t.o, batch: t.batch, g),
-                                          ConvKernels.forward(x, weight: w, outChannels: t.o, batch: t.batch, g, winograd: false))
+                                          ConvKernels.forward(x, weight: w, outChannels: t.o, batch: t.batch, g, im2col: true))
                 let exactForward = direct.forward(x, w)
                 XCTAssertLessThan(relativeError(forward, exactForward), 2e-6, "forward \(label)")
                 XCTAssertLessThan(relativeError(forward, exactForward), 4 * relativeError(lowered, exactForward) + 1e-7, "forward \(label)")

@@ -27,7 +27,7 @@ public struct BenchmarkReport: Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case model, classes, criticSteps = "critic_steps", iterationsPerSecond = "iterations_per_s", msPerIteration = "ms_per_iteration"
         case gflopPerIteration = "gflop_per_iteration", gflops, sgemmGflops = "sgemm_gflops", floorMs = "floor_ms"
-        case ratioToFloor = "ratio_to_floor", batch, generatorBatch = "generator_batch", threads, iterations, blasCore = "blas_core"
+        case ratioToFloor = "floor_ratio", batch, generatorBatch = "generator_batch", threads, iterations, blasCore = "blas_core"
         case peakRSSMegabytes = "peak_rss_mb"
     }
 

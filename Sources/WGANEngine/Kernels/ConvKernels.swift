@@ -10,8 +10,9 @@
 /// matrix is ever written or kept alive for a backward pass. Each part first copies its images
 /// (and outputs) channel-major (`ChannelMajor`), which the column copies read from.
 ///
-/// 3×3 stride-1 convolutions with enough channels go to `Winograd` instead (`winograd: false`
-/// keeps them here, for tests that compare the two).
+/// 3×3 stride-1 convolutions with enough channels go to `Winograd` instead, and 1×1 stride-1
+/// ones over large enough planes to `Pointwise` (`im2col: true` keeps both here, for tests that
+/// compare the paths).
 ///
 /// The batch is split into contiguous sample ranges, one per part; the part count depends only
 /// on the sizes and `Parallel.threads`, and each product is a single OpenBLAS call on its part's
@@ -92,8 +93,9 @@ enum ConvKernels {
 
     /// y[n, o, ·] = Σ W[o, ·]·cols_n[·, ·]: the convolution, [N, O, OH·OW].
     static func forward(_ x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, outChannels o: Int, batch: Int,
-                        _ g: ConvGeometry, winograd: Bool = true) -> TensorStorage {
-        if winograd && Winograd.applies(g, outChannels: o) { return Winograd.forward(x, weight: w, outChannels: o, batch: batch, g) }
+                        _ g: ConvGeometry, im2col: Bool = false) -> TensorStorage {
+        if !im2col && Winograd.applies(g, outChannels: o) { return Winograd.forward(x, weight: w, outChannels: o, batch: batch, g) }
+        if !im2col && Pointwise.applies(g) { return Pointwise.forward(x, weight: w, outChannels: o, batch: batch, g) }
         let (p, plane) = (g.positions, g.height * g.width)
         let out = TensorStorage(uninitializedCount: batch * o * p)
         let permuted = permutedWeight(w, outChannels: o, g)
@@ -129,8 +131,9 @@ enum ConvKernels {
     /// The adjoint of `forward` in x: cols = Wᵀ·gy per region, added back into the images.
     /// With W a transposed convolution's weight [C_in, C_out, kH, kW], this is that convolution.
     static func inputGradient(_ gy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, outChannels o: Int, batch: Int,
-                              _ g: ConvGeometry, winograd: Bool = true) -> TensorStorage {
-        if winograd && Winograd.applies(g, outChannels: o) { return Winograd.inputGradient(gy, weight: w, outChannels: o, batch: batch, g) }
+                              _ g: ConvGeometry, im2col: Bool = false) -> TensorStorage {
+        if !im2col && Winograd.applies(g, outChannels: o) { return Winograd.inputGradient(gy, weight: w, outChannels: o, batch: batch, g) }
+        if !im2col && Pointwise.applies(g) { return Pointwise.inputGradient(gy, weight: w, outChannels: o, batch: batch, g) }
         let (p, plane) = (g.positions, g.height * g.width)
         let out = TensorStorage(uninitializedCount: batch * g.imageSize)
         let permuted = permutedWeight(w, outChannels: o, g)
@@ -163,8 +166,9 @@ enum ConvKernels {
     /// dW[o, ·] = Σ_n gy_n[o, ·]·cols_nᵀ: the weight gradient [O, C·kH·kW] of `forward` for the
     /// output gradient gy [N, O, OH·OW] at input x.
     static func weightGradient(_ x: UnsafePointer<Float>, _ gy: UnsafePointer<Float>, outChannels o: Int, batch: Int,
-                               _ g: ConvGeometry, winograd: Bool = true) -> TensorStorage {
-        if winograd && Winograd.applies(g, outChannels: o) { return Winograd.weightGradient(x, gy, outChannels: o, batch: batch, g) }
+                               _ g: ConvGeometry, im2col: Bool = false) -> TensorStorage {
+        if !im2col && Winograd.applies(g, outChannels: o) { return Winograd.weightGradient(x, gy, outChannels: o, batch: batch, g) }
+        if !im2col && Pointwise.applies(g) { return Pointwise.weightGradient(x, gy, outChannels: o, batch: batch, g) }
         let (p, r, plane) = (g.positions, g.rows, g.height * g.width)
         // One [O, kH, kW, C] sum per part, added in part order, then permuted back.
         let parts = partCount(batch: batch, flops: o * r * p * batch)
