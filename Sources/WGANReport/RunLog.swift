@@ -75,18 +75,23 @@ struct RunLog {
 
 /// The critic's estimate of the Wasserstein distance, E[D(real)] − E[D(fake)]: the critic loss
 /// without its penalty, negated — −(D_loss − λ·gp) for a penalty run, −D_loss with clipping.
+/// A GAN or LSGAN run's discriminator estimates none, so it has no such curve.
 struct WassersteinEstimate {
     static let key = "wasserstein"
     /// λ, or nil for a clipping run (whose D_loss has no penalty).
     let lambda: Double?
+    /// Whether the run's critic is a Wasserstein critic.
+    let applies: Bool
 
     init(settings: [String: JSONValue]) {
-        lambda = settings["loss"]?.string == "clip" ? nil : settings["lambda"]?.number ?? 10
+        let loss = settings["loss"]?.string ?? "gp"
+        lambda = loss == "clip" ? nil : settings["lambda"]?.number ?? 10
+        applies = loss == "gp" || loss == "clip"
     }
 
     /// The estimate from `values`' `prefix`D_loss and `prefix`gp (`dev_` for a dev set's).
     func value(in values: [String: Double], prefix: String = "") -> Double? {
-        guard let loss = values[prefix + "D_loss"] else { return nil }
+        guard applies, let loss = values[prefix + "D_loss"] else { return nil }
         guard let lambda else { return -loss }
         guard let penalty = values[prefix + "gp"] else { return nil }
         return -loss + lambda * penalty

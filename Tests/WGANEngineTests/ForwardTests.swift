@@ -46,6 +46,10 @@ final class ForwardTests: XCTestCase {
         assertClose(x.exp().scalars, [0.36787944, 1.6487213])
         assertClose(x.tanh().scalars, [-0.7615942, 0.46211716])
         assertClose(x.sigmoid().scalars, [0.26894142, 0.62245935])
+        assertClose(x.softplus().scalars, [0.31326169, 0.97407698])
+        // No overflow where log(1 + eˣ) would compute e¹⁰⁰.
+        XCTAssertEqual(Tensor([100, -100], shape: [2]).softplus().scalars[0], 100)
+        XCTAssertLessThan(Tensor([100, -100], shape: [2]).softplus().scalars[1], 1e-40)
         XCTAssertEqual(x.relu().scalars, [0, 0.5])
         XCTAssertEqual(x.leakyReLU(negativeSlope: 0.2).scalars, [-0.2, 0.5])
         XCTAssertEqual(x.square().scalars, [1, 0.25])

@@ -24,6 +24,7 @@ final class GradientCheckTests: XCTestCase {
         check("log", [positive]) { $0[0].log() }
         check("tanh", [x]) { $0[0].tanh() }
         check("sigmoid", [x]) { $0[0].sigmoid() }
+        check("softplus", [x * 3]) { $0[0].softplus() }
         // The kinked functions: away from 0, and multiplied by x so the second derivative is not zero.
         let kinked = awayFromZero([2, 5], seed: 7)
         check("relu", [kinked]) { $0[0].relu() * $0[0] }

@@ -61,6 +61,9 @@ final class ReportTests: XCTestCase {
         let clipping = WassersteinEstimate(settings: ["loss": .string("clip"), "lambda": .integer(10)])
         XCTAssertEqual(clipping.value(in: values), 2)
         XCTAssertNil(WassersteinEstimate(settings: [:]).value(in: ["D_loss": 1]), "a penalty run's estimate needs its gp")
+        for baseline in ["gan", "lsgan"] {
+            XCTAssertNil(WassersteinEstimate(settings: ["loss": .string(baseline)]).value(in: values), "a discriminator estimates none")
+        }
         XCTAssertEqual(Charts.title("wasserstein", wasserstein: clipping), "Wasserstein estimate (−D_loss)")
         XCTAssertEqual(Charts.title("dev_D_loss", wasserstein: clipping), "dev critic loss (dev_D_loss)")
     }

@@ -32,6 +32,9 @@ final class TrainingBoardTests: XCTestCase {
                                  "loss/wasserstein_estimate=3.0"])
         let perStep = TrainingBoard.scalars(of: ["D_loss": .integer(-2), "gp": .integer(0)], perStep: true, lambda: nil).map(\.tag)
         XCTAssertEqual(perStep, ["loss_per_step/critic", "loss_per_step/gradient_penalty", "loss_per_step/wasserstein_estimate"])
+        let discriminator = TrainingBoard.scalars(of: ["D_loss": .integer(1), "gp": .integer(0)], perStep: false, lambda: nil,
+                                                  estimatesWasserstein: false).map(\.tag)
+        XCTAssertEqual(discriminator, ["loss/critic", "loss/gradient_penalty"], "a GAN's discriminator estimates no distance")
     }
 
     func testAFailedWriteIsOneWarning() throws {

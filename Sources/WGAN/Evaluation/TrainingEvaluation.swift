@@ -157,7 +157,8 @@ final class TrainingEvaluation {
     }
 
     /// The critic's loss over the whole test split in batches of `--batch-size`, with the
-    /// generator in eval mode; the penalty's λ·GP included for `--loss gp`.
+    /// generator in eval mode; the penalty's λ·GP included for `--loss gp`, the discriminator's
+    /// own loss for `gan` and `lsgan`.
     private func devCriticLoss(_ models: TrainingModels, test: ImageDataset, random: inout RandomGenerator) throws -> Double {
         let penalty = config.trainingLoss == .gradientPenalty ? GradientPenalty(norm: config.penalty) : nil
         let range: PixelRange = models.model.pixelValues == .unit ? .unit : .symmetric
@@ -170,7 +171,11 @@ final class TrainingEvaluation {
             let z = Tensor.randn([indices.count, config.latentDimension], using: &random)
             let alpha = Tensor.uniform([indices.count, 1], using: &random)
             let fake = withoutGrad { Self.samples(models.generator, z, from: start) }
-            var loss = withoutGrad { Double(models.critic(fake).mean().item - models.critic(real).mean().item) }
+            var loss = withoutGrad {
+                let (criticReal, criticFake) = (models.critic(real), models.critic(fake))
+                return Double(config.trainingLoss.discriminatorObjective?.discriminatorLoss(real: criticReal, fake: criticFake).item
+                              ?? criticFake.mean().item - criticReal.mean().item)
+            }
             if let penalty {
                 let interpolates = GradientPenalty.interpolates(real: real, fake: fake, alpha: alpha, form: models.model.interpolation)
                 loss += config.lambda * Double(penalty(critic: models.critic.callAsFunction, interpolates: interpolates).penalty.item)

@@ -40,8 +40,8 @@ final class TrainingBoard {
         write(step: step) { () throws -> [SummaryValue] in
             let line = try JSONCoding.encoder(pretty: false).encode(entry)
             guard let object = try JSONParser.parse([UInt8](line)).dictionary else { return extra }
-            return Self.scalars(of: object, perStep: perStep, lambda: config.trainingLoss == .gradientPenalty ? config.lambda : nil)
-                + extra
+            return Self.scalars(of: object, perStep: perStep, lambda: config.trainingLoss == .gradientPenalty ? config.lambda : nil,
+                                estimatesWasserstein: config.trainingLoss.isWasserstein) + extra
         }
     }
 
@@ -80,8 +80,9 @@ final class TrainingBoard {
 
     /// Every number of a log line (its step aside) and of the objects in it (`critic_grad_norms`: one
     /// scalar per parameter), and the Wasserstein estimate when the line has the losses it needs
-    /// (−D_loss + λ·gp; −D_loss for a clipping run, `lambda` nil).
-    static func scalars(of line: [String: JSONValue], perStep: Bool, lambda: Double?) -> [SummaryValue] {
+    /// (−D_loss + λ·gp; −D_loss for a clipping run, `lambda` nil; none for a GAN or LSGAN run,
+    /// whose discriminator estimates none).
+    static func scalars(of line: [String: JSONValue], perStep: Bool, lambda: Double?, estimatesWasserstein: Bool = true) -> [SummaryValue] {
         var values: [SummaryValue] = []
         for (key, value) in line.sorted(by: { $0.key < $1.key }) where key != "step" {
             if let number = value.double {
@@ -93,7 +94,7 @@ final class TrainingBoard {
                 }
             }
         }
-        if let loss = line["D_loss"]?.double {
+        if estimatesWasserstein, let loss = line["D_loss"]?.double {
             let penalty = line["gp"]?.double ?? 0
             let estimate = lambda.map { -loss + $0 * penalty } ?? -loss
             values.append(.scalar(tag(for: "wasserstein", perStep: perStep), Float(estimate)))

@@ -148,7 +148,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         }
         _ = try TrainingPreset.named(preset, in: catalogue)
         try require(width >= 1, "--dim must be at least 1, got \(width)")
-        try require(TrainingLoss(rawValue: loss) != nil, "unknown --loss '\(loss)' (expected gp or clip)")
+        try require(TrainingLoss(rawValue: loss) != nil, "unknown --loss '\(loss)' (expected \(TrainingLoss.names))")
         try require(clip > 0 && clip.isFinite, "--clip must be a positive number, got \(clip)")
         if let iterations { try require(iterations >= 1, "--iterations must be at least 1, got \(iterations)") }
         try require(PenaltyNorm(rawValue: penaltyNorm) != nil,
@@ -198,19 +198,64 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     }
 }
 
-/// How the critic is kept Lipschitz.
+/// How the critic is trained: kept Lipschitz (the two WGANs), or as a discriminator (the GAN and
+/// LSGAN baselines the paper compares against).
 public enum TrainingLoss: String, CaseIterable, Sendable {
     /// WGAN-GP: the gradient penalty, with Adam.
     case gradientPenalty = "gp"
     /// The original WGAN: weight clipping, with RMSprop.
     case clipping = "clip"
+    /// The paper's "DCGAN" baseline: sigmoid cross-entropy, with Adam.
+    case standard = "gan"
+    /// The least-squares GAN, with RMSprop.
+    case leastSquares = "lsgan"
 
-    /// The optimiser this loss trains with: Adam with `betas` for the penalty, RMSprop (which
-    /// has no betas) for clipping, as the papers do.
+    /// The names, for messages: "gp, clip, gan or lsgan".
+    public static var names: String {
+        allCases.dropLast().map(\.rawValue).joined(separator: ", ") + " or " + allCases.last!.rawValue
+    }
+
+    /// Whether the critic estimates a Wasserstein distance (its loss, negated and without the
+    /// penalty, is the estimate).
+    public var isWasserstein: Bool { self == .gradientPenalty || self == .clipping }
+
+    /// The discriminator's objective of a baseline loss; nil for the WGANs.
+    public var discriminatorObjective: DiscriminatorObjective? {
+        switch self {
+        case .gradientPenalty, .clipping: nil
+        case .standard: .crossEntropy
+        case .leastSquares: .leastSquares
+        }
+    }
+
+    /// The settings a loss trains with in the official code (`gan_64x64.py`), which a run takes
+    /// unless its flags say otherwise; nil for the penalty, which takes its preset's.
+    public struct Defaults: Sendable, Equatable {
+        public let learningRate: Double
+        public let criticSteps: Int
+        /// Adam's; nil for RMSprop, which has none.
+        public let betas: (Double, Double)?
+
+        public static func == (a: Defaults, b: Defaults) -> Bool {
+            a.learningRate == b.learningRate && a.criticSteps == b.criticSteps && a.betas?.0 == b.betas?.0 && a.betas?.1 == b.betas?.1
+        }
+    }
+
+    public var defaults: Defaults? {
+        switch self {
+        case .gradientPenalty: nil
+        case .clipping: Defaults(learningRate: 5e-5, criticSteps: 5, betas: nil)
+        case .standard: Defaults(learningRate: 2e-4, criticSteps: 1, betas: (0.5, 0.999))
+        case .leastSquares: Defaults(learningRate: 1e-4, criticSteps: 1, betas: nil)
+        }
+    }
+
+    /// The optimiser this loss trains with: Adam with `betas` for the penalty and the GAN,
+    /// RMSprop (which has no betas) for clipping and the LSGAN, as the official code does.
     public func optimizer(parameters: [Tensor], learningRate: Float, betas: (Float, Float)) -> Optimizer {
         switch self {
-        case .gradientPenalty: Adam(parameters: parameters, learningRate: learningRate, betas: betas)
-        case .clipping: RMSprop(parameters: parameters, learningRate: learningRate)
+        case .gradientPenalty, .standard: Adam(parameters: parameters, learningRate: learningRate, betas: betas)
+        case .clipping, .leastSquares: RMSprop(parameters: parameters, learningRate: learningRate)
         }
     }
 }

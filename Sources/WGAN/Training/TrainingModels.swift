@@ -44,6 +44,11 @@ public final class TrainingModels {
                                     criticOptimizer: criticOptimizer, clip: Float(config.clip))
             return
         }
+        if let objective = config.trainingLoss.discriminatorObjective {
+            step = StandardGANStep(generator: generator, critic: critic, generatorOptimizer: generatorOptimizer,
+                                   criticOptimizer: criticOptimizer, objective: objective)
+            return
+        }
         if spec.classCount > 0 {
             guard let generator = generator as? CIFARResNetGenerator, let critic = critic as? CIFARResNetCritic else {
                 throw .invalidSetting("--model \(model.name) has no AC-WGAN-GP step; --conditional needs --model "

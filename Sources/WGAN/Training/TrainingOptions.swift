@@ -74,11 +74,15 @@ public struct TrainingOptions: Sendable {
         let presetName = (given["preset"] as? String) ?? defaultPreset ?? TrainingPreset.forModel(catalogue.defaultModel).name
         var config = try TrainingPreset.named(presetName, in: catalogue).config
         apply(to: &config) { _ in true }
-        // Clipping trains as the original WGAN does, unless these are given too.
-        if config.trainingLoss == .clipping {
-            if given["lr-critic"] == nil { config.criticLearningRate = 5e-5 }
-            if given["lr-generator"] == nil { config.generatorLearningRate = 5e-5 }
-            if given["n-critic"] == nil { config.criticSteps = 5 }
+        // Clipping, the GAN and the LSGAN train as the official code trains them, unless these are given too.
+        if let defaults = config.trainingLoss.defaults {
+            if given["lr-critic"] == nil { config.criticLearningRate = defaults.learningRate }
+            if given["lr-generator"] == nil { config.generatorLearningRate = defaults.learningRate }
+            if given["n-critic"] == nil { config.criticSteps = defaults.criticSteps }
+            if let betas = defaults.betas {
+                if given["beta1"] == nil { config.beta1 = betas.0 }
+                if given["beta2"] == nil { config.beta2 = betas.1 }
+            }
         }
         // A model named on its own brings its own latent size and width (the official code's
         // DIM differs between models), unless they are given too.

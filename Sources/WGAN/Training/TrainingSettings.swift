@@ -204,9 +204,11 @@ extension TrainingSetting {
         .value("beta1", key: "beta1", \.beta1, help: "Adam's beta1 (seed 0.9, paper 0)."),
         .value("beta2", key: "beta2", \.beta2, help: "Adam's beta2 (seed 0.999, paper 0.9)."),
         .value("loss", key: "loss", \.loss,
-               help: "The critic's loss: gp (WGAN-GP, default) or clip (the original WGAN: no penalty, every critic weight "
-                   + "clamped to [-c, c] after each critic step, RMSprop for both networks; unless given, learning rates "
-                   + "5e-5 and --n-critic 5).", mayBeAbsentFromSavedRuns: true),
+               help: "The critic's loss: gp (WGAN-GP, default); clip (the original WGAN: no penalty, every critic weight "
+                   + "clamped to [-c, c] after each critic step, RMSprop; unless given, learning rates 5e-5 and --n-critic 5); "
+                   + "gan (the paper's DCGAN baseline: sigmoid cross-entropy, non-saturating generator loss; Adam 2e-4, "
+                   + "betas 0.5 and 0.999, --n-critic 1); lsgan (least squares; RMSprop 1e-4, --n-critic 1). Flags given "
+                   + "override these.", mayBeAbsentFromSavedRuns: true),
         .value("clip", key: "clip", \.clip, help: "The clipping bound c of --loss clip (default 0.01).",
                mayBeAbsentFromSavedRuns: true),
         .value("lambda", key: "lambda", \.lambda, help: "Gradient penalty weight λ (default 10)."),

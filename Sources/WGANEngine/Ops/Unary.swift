@@ -82,6 +82,15 @@ extension Tensor {
         }
     }
 
+    /// log(1 + eˣ), computed as max(x, 0) + log(1 + e^(−|x|)) so that no exponential overflows;
+    /// its derivative is sigmoid(x), itself differentiable. softplus(−x) is the sigmoid
+    /// cross-entropy of logit x against label 1, softplus(x) against label 0.
+    public func softplus() -> Tensor {
+        let out = Elementwise.map(storage) { max($0, 0) + log1pf(expf(-abs($0))) }
+        let x = self
+        return .result(out, shape: shape, op: "softplus", inputs: [x]) { g, _ in [g * x.sigmoid()] }
+    }
+
     public func relu() -> Tensor { leakyReLU(negativeSlope: 0) }
 
     /// x where x > 0, else slope·x.
