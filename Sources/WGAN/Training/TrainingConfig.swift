@@ -104,10 +104,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         return found
     }
 
-    /// The models' shapes for images of `imageShape`.
+    /// The models' shapes for images of `imageShape`. A critic that normalises (`dcgan64`) uses
+    /// layer norm under the penalty and BatchNorm otherwise, as the official `Normalize` does.
     public func modelSpec(imageShape: [Int], classNames: [String]? = nil) -> ModelSpec {
         ModelSpec(model: model, latentDimension: latentDimension, width: width, imageShape: imageShape,
-                  classNames: conditional ? classNames : nil)
+                  classNames: conditional ? classNames : nil,
+                  criticNormalization: trainingLoss == .gradientPenalty ? nil : .batch)
     }
 
     /// Whether generator step `step` ends the run's length (`iterations`; `epochs` end elsewhere).

@@ -45,6 +45,14 @@ public struct ModelCatalogue: Sendable {
 
 /// Everything that fixes a model pair's shapes: its model's name, latent size, width and image
 /// shape. Saved with every checkpoint, so that a generator can be rebuilt from its file alone.
+/// How a critic's hidden layers are normalised, where its architecture normalises them.
+public enum CriticNormalization: String, Codable, Sendable {
+    /// Per sample, over channels and positions: the only kind the gradient penalty allows.
+    case layer
+    /// Over the batch: the official code's choice for the GAN, LSGAN and clipping critics.
+    case batch
+}
+
 public struct ModelSpec: Codable, Equatable, Sendable {
     /// The `GANModel`'s name.
     public var model: String
@@ -56,13 +64,19 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     /// The classes of a conditional model (`--conditional`), in label order; nil for an
     /// unconditional one.
     public var classNames: [String]?
+    /// The normalisation of a critic that has one (the official code's `Normalize`), when not
+    /// layer norm: BatchNorm for a critic trained without the penalty. nil: layer norm, which
+    /// the penalty needs (it scores each sample on its own).
+    public var criticNormalization: CriticNormalization?
 
-    public init(model: String, latentDimension: Int, width: Int, imageShape: [Int], classNames: [String]? = nil) {
+    public init(model: String, latentDimension: Int, width: Int, imageShape: [Int], classNames: [String]? = nil,
+                criticNormalization: CriticNormalization? = nil) {
         self.model = model
         self.latentDimension = latentDimension
         self.width = width
         self.imageShape = imageShape
         self.classNames = classNames
+        self.criticNormalization = criticNormalization
     }
 
     /// Classes of a conditional model, 0 for an unconditional one.
@@ -70,6 +84,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case model, latentDimension = "latent_dim", width = "dim", imageShape = "image_shape", classNames = "classes"
+        case criticNormalization = "critic_norm"
     }
 
     /// One line of JSON with sorted keys, for a checkpoint's metadata.

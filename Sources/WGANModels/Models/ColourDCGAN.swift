@@ -20,7 +20,7 @@ public struct CIFARDCGANModel: ColourDCGANModel {
 public struct DCGAN64Model: ColourDCGANModel {
     public init() {}
     public var name: String { "dcgan64" }
-    public var summary: String { "gan_64x64.py's DCGAN pair: one level deeper, layer norm in the critic; 3×64×64" }
+    public var summary: String { "gan_64x64.py's DCGAN pair: one level deeper, layer norm in the critic (BatchNorm without the penalty); 3×64×64" }
     public var depth: ColourDCGANDepth { .sixtyFour }
     public var defaultWidth: Int { 64 }
     public var presets: [ModelPreset] {
@@ -49,7 +49,8 @@ extension ColourDCGANModel {
     }
 
     public func makeCritic(_ spec: ModelSpec, using rng: inout RandomGenerator) -> Module {
-        ColourDCGANCritic(depth: depth, width: spec.width, channels: spec.imageShape[0], initialization: weightInitialization, using: &rng)
+        ColourDCGANCritic(depth: depth, width: spec.width, channels: spec.imageShape[0], initialization: weightInitialization,
+                          normalization: spec.criticNormalization ?? .layer, using: &rng)
     }
 
     public func sizes(_ spec: ModelSpec) -> [ModelSize] {
@@ -68,8 +69,8 @@ extension ColourDCGANModel {
 /// - `sixtyFour` is `gan_64x64.py`'s DCGAN pair (64×64), one level deeper: generator z →
 ///   `linear` (4·4·8·dim) → [8·dim, 4, 4] → `bn0` (BatchNorm2d) → ReLU → `deconv1..4` (to 4·dim,
 ///   2·dim, dim, C) with `bn1..3` → tanh; critic `conv1..4` (C → dim → … → 8·dim), layer norm
-///   (`ln2..4`, the official WGAN-GP `Normalize` for the critic) after every convolution but the
-///   first, LeakyReLU 0.2, `linear`.
+///   (`ln2..4`, the official `Normalize` for a WGAN-GP critic; BatchNorm `bn2..4` for the other
+///   losses) after every convolution but the first, LeakyReLU 0.2, `linear`.
 ///
 /// Both double each side with PyTorch's `ConvTranspose2d(k 5, s 2, p 2, output_padding 1)`.
 public enum ColourDCGANDepth: Sendable {
@@ -149,24 +150,28 @@ public final class ColourDCGANCritic: Module, PerSampleCritic {
     public let width: Int
     public let depth: ColourDCGANDepth
     public let convs: [Conv2d]
-    /// Layer norms after `conv2` onwards (64×64 only).
-    public let norms: [LayerNorm2d]
+    /// Layer norms (or BatchNorms) after `conv2` onwards (64×64 only).
+    public let norms: [Module]
+    public let normalization: CriticNormalization
     public let linear: Linear
     public let negativeSlope: Float = 0.2
 
+    /// `normalization` `.batch` makes a critic for the losses without a penalty; it scores a
+    /// batch, not each sample on its own, so `WGANGPStep` refuses it.
     public init(depth: ColourDCGANDepth, width: Int, channels: Int = 3, initialization: MNISTDCGANInitialization = .official,
-                using rng: inout RandomGenerator) {
+                normalization: CriticNormalization = .layer, using rng: inout RandomGenerator) {
+        self.normalization = normalization
         self.depth = depth
         self.width = width
         let outputs = depth.multipliers.reversed().map { $0 * width }
         convs = zip([channels] + outputs.dropLast(), outputs).map { from, to in
             Conv2d(from, to, kernelSize: 5, stride: 2, padding: 2, initialization: initialization.convolutions, using: &rng)
         }
-        norms = depth == .cifar ? [] : outputs.dropFirst().map { LayerNorm2d($0) }
+        norms = depth == .cifar ? [] : outputs.dropFirst().map { normalization == .layer ? LayerNorm2d($0) : BatchNorm2d($0) }
         linear = Linear(16 * outputs.last!, 1, initialization: initialization.linear, using: &rng)
         super.init()
         for (i, conv) in convs.enumerated() { registerModule("conv\(i + 1)", conv) }
-        for (i, norm) in norms.enumerated() { registerModule("ln\(i + 2)", norm) }
+        for (i, norm) in norms.enumerated() { registerModule("\(normalization == .layer ? "ln" : "bn")\(i + 2)", norm) }
         registerModule("linear", linear)
     }
 
