@@ -24,17 +24,24 @@ enum Pointwise {
         ConvKernels.partCount(batch: batch, flops: o * g.channels * g.positions * batch)
     }
 
+    /// Calls `body(part, image)` for every image of the batch, the parts' images in order on their threads.
+    @inline(__always)
+    private static func forEachImage(_ g: ConvGeometry, outChannels o: Int, batch: Int, parts: Int? = nil,
+                                     _ body: (_ part: Int, _ image: Int) -> Void) {
+        ConvKernels.forEachPart(parts ?? self.parts(g, outChannels: o, batch: batch), batch: batch) { part, samples in
+            for n in samples { body(part, n) }
+        }
+    }
+
     /// y [N, O, H·W] for x [N, C, H·W] and w [O, C].
     static func forward(_ x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, outChannels o: Int, batch: Int,
                         _ g: ConvGeometry) -> TensorStorage {
         let (c, plane) = (g.channels, g.positions)
         let out = TensorStorage(uninitializedCount: batch * o * plane)
         let y = out.pointer
-        ConvKernels.forEachPart(parts(g, outChannels: o, batch: batch), batch: batch) { _, samples in
-            for n in samples {
-                BLAS.sgemmOnThisThread(transA: false, transB: false, m: o, n: plane, k: c, a: w, lda: c,
-                                       b: x + n * c * plane, ldb: plane, c: y + n * o * plane, ldc: plane)
-            }
+        forEachImage(g, outChannels: o, batch: batch) { _, n in
+            BLAS.sgemmOnThisThread(transA: false, transB: false, m: o, n: plane, k: c, a: w, lda: c,
+                                   b: x + n * c * plane, ldb: plane, c: y + n * o * plane, ldc: plane)
         }
         return out
     }
@@ -45,11 +52,9 @@ enum Pointwise {
         let (c, plane) = (g.channels, g.positions)
         let out = TensorStorage(uninitializedCount: batch * c * plane)
         let gx = out.pointer
-        ConvKernels.forEachPart(parts(g, outChannels: o, batch: batch), batch: batch) { _, samples in
-            for n in samples {
-                BLAS.sgemmOnThisThread(transA: true, transB: false, m: c, n: plane, k: o, a: w, lda: c,
-                                       b: gy + n * o * plane, ldb: plane, c: gx + n * c * plane, ldc: plane)
-            }
+        forEachImage(g, outChannels: o, batch: batch) { _, n in
+            BLAS.sgemmOnThisThread(transA: true, transB: false, m: c, n: plane, k: o, a: w, lda: c,
+                                   b: gy + n * o * plane, ldb: plane, c: gx + n * c * plane, ldc: plane)
         }
         return out
     }
@@ -62,11 +67,9 @@ enum Pointwise {
         let partials = (0..<parts).map { _ in TensorStorage(count: o * c, repeating: 0) }
         let targets = partials.map(\.pointer)
         defer { withExtendedLifetime(partials) {} }
-        ConvKernels.forEachPart(parts, batch: batch) { index, samples in
-            for n in samples {
-                BLAS.sgemmOnThisThread(transA: false, transB: true, m: o, n: c, k: plane, a: gy + n * o * plane, lda: plane,
-                                       b: x + n * c * plane, ldb: plane, beta: 1, c: targets[index], ldc: c)
-            }
+        forEachImage(g, outChannels: o, batch: batch, parts: parts) { part, n in
+            BLAS.sgemmOnThisThread(transA: false, transB: true, m: o, n: c, k: plane, a: gy + n * o * plane, lda: plane,
+                                   b: x + n * c * plane, ldb: plane, beta: 1, c: targets[part], ldc: c)
         }
         _ = ConvKernels.sumInPartOrder(partials, count: o * c)
         return partials[0]

@@ -55,15 +55,7 @@ public final class StandardGANStep: AdversarialStep {
     /// One discriminator update; `alpha` is not used (there is no penalty).
     @discardableResult
     public func criticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult {
-        let fake = withoutGrad { generator(z) }
-        let (criticReal, criticFake) = (critic(real), critic(fake))
-        let loss = gradientReduction.scaled(objective.discriminatorLoss(real: criticReal, fake: criticFake))
-        let grads = gradients(of: loss, withRespectTo: criticOptimizer.parameters)
-        let (gradientParts, sums) = gradientReduction.reduce(grads.map { [$0] }, statistics: [loss.item])
-        criticOptimizer.zeroGrad()
-        criticOptimizer.step(gradientParts: gradientParts)
-        return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
-                                inputGradient: nil, penalty: 0, loss: sums[0], criticGradientParts: gradientParts)
+        unpenalisedCriticStep(real: real, z: z, loss: objective.discriminatorLoss)
     }
 
     @discardableResult

@@ -30,6 +30,21 @@ extension AdversarialStep {
         criticStep(real: real, z: z, alpha: alpha)
     }
     public func generatorStep(z: Tensor, labels: [Int]?) -> Float { generatorStep(z: z) }
+
+    /// A critic update without a penalty (clipping, the GAN, the LSGAN): the critic scores a real
+    /// batch and G(z) (not recorded), and its optimiser takes a step on `loss(scores of real,
+    /// scores of fake)`.
+    func unpenalisedCriticStep(real: Tensor, z: Tensor, loss: (_ real: Tensor, _ fake: Tensor) -> Tensor) -> CriticStepResult {
+        let fake = withoutGrad { generator(z) }
+        let (criticReal, criticFake) = (critic(real), critic(fake))
+        let value = gradientReduction.scaled(loss(criticReal, criticFake))
+        let grads = gradients(of: value, withRespectTo: criticOptimizer.parameters)
+        let (gradientParts, sums) = gradientReduction.reduce(grads.map { [$0] }, statistics: [value.item])
+        criticOptimizer.zeroGrad()
+        criticOptimizer.step(gradientParts: gradientParts)
+        return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
+                                inputGradient: nil, penalty: 0, loss: sums[0], criticGradientParts: gradientParts)
+    }
 }
 
 /// The original WGAN (Arjovsky et al.): the critic loss mean D(fake) − mean D(real) with no
@@ -55,16 +70,9 @@ public final class WGANClippingStep: AdversarialStep {
 
     @discardableResult
     public func criticStep(real: Tensor, z: Tensor, alpha: Tensor) -> CriticStepResult {
-        let fake = withoutGrad { generator(z) }
-        let (criticReal, criticFake) = (critic(real), critic(fake))
-        let loss = gradientReduction.scaled(criticFake.mean() - criticReal.mean())
-        let grads = gradients(of: loss, withRespectTo: criticOptimizer.parameters)
-        let (gradientParts, sums) = gradientReduction.reduce(grads.map { [$0] }, statistics: [loss.item])
-        criticOptimizer.zeroGrad()
-        criticOptimizer.step(gradientParts: gradientParts)
+        let result = unpenalisedCriticStep(real: real, z: z) { real, fake in fake.mean() - real.mean() }
         for parameter in criticOptimizer.parameters { Self.clamp(parameter, to: clip) }
-        return CriticStepResult(fake: fake, criticReal: criticReal.detached(), criticFake: criticFake.detached(),
-                                inputGradient: nil, penalty: 0, loss: sums[0], criticGradientParts: gradientParts)
+        return result
     }
 
     @discardableResult
