@@ -43,33 +43,35 @@ final class ColourModelTests: XCTestCase {
 
     /// The official `Normalize`: layer norm in a WGAN-GP critic, BatchNorm in the critics of the
     /// other losses; the spec (and so the checkpoint) says which, and the penalty refuses BatchNorm.
-    func testDCGAN64CriticTakesBatchNormWithoutThePenalty() throws {
-        var rng = RandomGenerator(seed: 4)
-        let spec = ModelSpec(model: "dcgan64", latentDimension: 8, width: 2, imageShape: [3, 64, 64], criticNormalization: .batch)
-        XCTAssertEqual(ModelSpec(jsonString: spec.jsonString), spec)
-        XCTAssertTrue(spec.jsonString.contains("\"critic_norm\":\"batch\""))
-        XCTAssertFalse(ModelSpec(model: "dcgan64", latentDimension: 8, width: 2, imageShape: [3, 64, 64]).jsonString.contains("critic_norm"),
-                       "a penalty run's spec reads as before")
-        let generator = spec.makeGenerator(using: &rng), critic = spec.makeCritic(using: &rng)
-        let names = critic.stateDict.map(\.name)
-        XCTAssertTrue(names.contains("bn2.running_mean") && names.contains("bn4.weight") && !names.contains { $0.hasPrefix("ln") })
-        XCTAssertEqual(spec.sizes[1].parameters, critic.parameters.reduce(0) { $0 + $1.count })
-        let adam = { (module: Module) in Adam(parameters: module.parameters, learningRate: 2e-4, betas: (0.5, 0.999)) }
-        XCTAssertThrowsError(try WGANGPStep(generator: generator, critic: critic, generatorOptimizer: adam(generator),
-                                            criticOptimizer: adam(critic)))
-        let step = StandardGANStep(generator: generator, critic: critic, generatorOptimizer: adam(generator), criticOptimizer: adam(critic),
-                                   objective: .crossEntropy)
-        func runningMean() -> [Float] {
-            guard case .tensor(let mean)? = critic.stateDict.first(where: { $0.name == "bn2.running_mean" })?.value else { return [] }
-            return mean.scalars
+    func testNormalisingCriticsTakeBatchNormWithoutThePenalty() throws {
+        for (model, statistic) in [("dcgan64", "bn2.running_mean"), ("good-resnet", "res1.norm1.running_mean")] {
+            var rng = RandomGenerator(seed: 4)
+            let spec = ModelSpec(model: model, latentDimension: 8, width: 2, imageShape: [3, 64, 64], criticNormalization: .batch)
+            XCTAssertEqual(ModelSpec(jsonString: spec.jsonString), spec)
+            XCTAssertTrue(spec.jsonString.contains("\"critic_norm\":\"batch\""))
+            let layerNormed = ModelSpec(model: model, latentDimension: 8, width: 2, imageShape: [3, 64, 64])
+            XCTAssertFalse(layerNormed.jsonString.contains("critic_norm"), "a penalty run's spec reads as before")
+            XCTAssertFalse(layerNormed.makeCritic(using: &rng).modules.contains { $0 is BatchNorm }, model)
+            let generator = spec.makeGenerator(using: &rng), critic = spec.makeCritic(using: &rng)
+            XCTAssertTrue(critic.modules.contains { $0 is BatchNorm } && !critic.modules.contains { $0 is LayerNorm2d }, model)
+            XCTAssertEqual(spec.sizes[1].parameters, critic.parameters.reduce(0) { $0 + $1.count }, model)
+            let adam = { (module: Module) in Adam(parameters: module.parameters, learningRate: 2e-4, betas: (0.5, 0.999)) }
+            XCTAssertThrowsError(try WGANGPStep(generator: generator, critic: critic, generatorOptimizer: adam(generator),
+                                                criticOptimizer: adam(critic)), model)
+            let step = StandardGANStep(generator: generator, critic: critic, generatorOptimizer: adam(generator),
+                                       criticOptimizer: adam(critic), objective: .crossEntropy)
+            func runningMean() -> [Float] {
+                guard case .tensor(let mean)? = critic.stateDict.first(where: { $0.name == statistic })?.value else { return [] }
+                return mean.scalars
+            }
+            let before = runningMean()
+            XCTAssertFalse(before.isEmpty, model)
+            let result = step.criticStep(real: Tensor.uniform([2, 3, 64, 64], using: &rng), z: Tensor.randn([2, 8], using: &rng),
+                                         alpha: Tensor.uniform([2, 1], using: &rng))
+            XCTAssertTrue(result.loss.isFinite && result.loss > 0, model)
+            XCTAssertNotEqual(runningMean(), before, "\(model): batch statistics tracked")
+            XCTAssertTrue(step.generatorStep(z: Tensor.randn([2, 8], using: &rng)).isFinite, model)
         }
-        let before = runningMean()
-        XCTAssertEqual(before.count, 4)
-        let result = step.criticStep(real: Tensor.uniform([2, 3, 64, 64], using: &rng), z: Tensor.randn([2, 8], using: &rng),
-                                     alpha: Tensor.uniform([2, 1], using: &rng))
-        XCTAssertTrue(result.loss.isFinite && result.loss > 0)
-        XCTAssertNotEqual(runningMean(), before, "batch statistics tracked")
-        XCTAssertTrue(step.generatorStep(z: Tensor.randn([2, 8], using: &rng)).isFinite)
     }
 
     /// gan_64x64.py draws every weight of its DCGAN pair with standard deviation 0.02 (tflib's

@@ -18,12 +18,16 @@ final class PyTorchFixture {
     /// Each checked key's measured error, in its tolerance's measure (relative, max |a|, or 0 when exact).
     private(set) var errors: [String: Double] = [:]
 
-    /// Reads `<name>.safetensors` and `<name>_tolerances.json`; fails the test when either is missing.
-    init(_ name: String) throws {
-        let weights = Self.folder.appendingPathComponent("\(name).safetensors")
-        let bounds = Self.folder.appendingPathComponent("\(name)_tolerances.json")
+    /// This repository's own fixtures, made by its PyTorch ports under `bench/` (`--fixture`).
+    static let ownFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    /// Reads `<name>.safetensors` and `<name>_tolerances.json` from `folder` (the shared fixtures by
+    /// default); fails the test when either is missing.
+    init(_ name: String, in folder: URL = PyTorchFixture.folder) throws {
+        let weights = folder.appendingPathComponent("\(name).safetensors")
+        let bounds = folder.appendingPathComponent("\(name)_tolerances.json")
         guard FileManager.default.fileExists(atPath: weights.path), FileManager.default.fileExists(atPath: bounds.path) else {
-            XCTFail("PyTorch fixtures not found at \(Self.folder.path): the shared/ folder must sit beside the package")
+            XCTFail("PyTorch fixtures not found at \(folder.path): the shared/ folder must sit beside the package")
             throw XCTSkip("fixtures missing")
         }
         file = try SafeTensors(contentsOf: weights)

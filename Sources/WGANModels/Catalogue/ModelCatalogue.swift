@@ -12,7 +12,7 @@ public struct ModelCatalogue: Sendable {
     public init(_ models: [any GANModel]) { self.models = models }
 
     /// The models `wgan` ships.
-    public static let builtIn = ModelCatalogue([SeedModel(), MNISTDCGANModel(), CIFARDCGANModel(), DCGAN64Model(), CIFARResNetModel(), ToyModel()])
+    public static let builtIn = ModelCatalogue([SeedModel(), MNISTDCGANModel(), CIFARDCGANModel(), DCGAN64Model(), GoodResNet64Model(), CIFARResNetModel(), ToyModel()])
 
     /// This catalogue with `model` first (its default), replacing any model of the same name.
     public func adding(_ model: any GANModel) -> ModelCatalogue {

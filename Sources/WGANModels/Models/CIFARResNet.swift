@@ -48,7 +48,7 @@ public struct CIFARResNetModel: GANModel {
 /// A 3×3 convolution (padding 1) or a 1×1 one, stride 1, initialised as tflib's `Conv2D`: uniform
 /// with standard deviation √(4/(fan_in + fan_out)) (`he`, the 3×3 convolutions) or
 /// √(2/(fan_in + fan_out)) (the 1×1 shortcuts and the output convolution), zero bias.
-private func resNetConv(_ from: Int, _ to: Int, kernel: Int, he: Bool = true, using rng: inout RandomGenerator) -> Conv2d {
+func resNetConv(_ from: Int, _ to: Int, kernel: Int, he: Bool = true, using rng: inout RandomGenerator) -> Conv2d {
     Conv2d(from, to, kernelSize: kernel, padding: kernel / 2, initialization: he ? .heUniform : .glorotUniform, using: &rng)
 }
 
