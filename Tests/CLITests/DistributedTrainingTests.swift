@@ -104,26 +104,37 @@ final class DistributedTrainingTests: XCTestCase {
 
     /// Every model of the catalogue: two ranks train the generator and critic one process trains,
     /// and a model with batch statistics misses that bound when each rank normalises with its own rows.
+    ///
+    /// Two ranks add their sums in another order than one process, and some models amplify such
+    /// rounding differences over their first steps far more than others (`good-resnet` at width 4
+    /// on the test images: about 1e-4 between one process on one and on two threads, against
+    /// 1e-7 for the DCGANs). So the bound is `agreement` or ten times that model's own difference
+    /// between one process on one and on two threads, whichever is larger.
     func testTwoRanksTrainWhatOneProcessTrainsForEveryModel() throws {
         let folder = try temporaryFolder()
         for model in ModelCatalogue.builtIn.models {
-            let arguments = try ["train"] + ModelTestData.arguments(for: model, in: folder) + ["--max-steps", "3", "--threads", "1"]
-            let (one, two, unsync) = ("\(model.name)-one", "\(model.name)-two", "\(model.name)-unsync")
-            _ = try succeeds(RunningWGAN(arguments + ["--out", one], in: folder))
-            _ = try succeeds(launch(2, arguments + ["--out", two], in: folder))
+            let arguments = try ["train"] + ModelTestData.arguments(for: model, in: folder) + ["--max-steps", "3"]
+            let (one, threads, two, unsync) = ("\(model.name)-one", "\(model.name)-threads", "\(model.name)-two", "\(model.name)-unsync")
+            _ = try succeeds(RunningWGAN(arguments + ["--threads", "1", "--out", one], in: folder))
+            _ = try succeeds(RunningWGAN(arguments + ["--threads", "2", "--out", threads], in: folder))
+            _ = try succeeds(launch(2, arguments + ["--threads", "1", "--out", two], in: folder))
+            let rounding = try max(sampleDifference(one, threads, in: folder),
+                                   parameterDifference(folder.appendingPathComponent(one), folder.appendingPathComponent(threads), file: "critic"))
+            let bound = max(Self.agreement, 10 * rounding)
             let samples = try sampleDifference(one, two, in: folder)
             let critics = try parameterDifference(folder.appendingPathComponent(one), folder.appendingPathComponent(two), file: "critic")
-            print("\(model.name) after 3 steps, 2 ranks against 1 process: samples \(samples), critic \(critics) relative")
-            XCTAssertLessThan(samples, Self.agreement, model.name)
-            XCTAssertLessThan(critics, Self.agreement, model.name)
+            print("\(model.name) after 3 steps, 2 ranks against 1 process: samples \(samples), critic \(critics) relative "
+                  + "(1 against 2 threads: \(rounding); bound \(bound))")
+            XCTAssertLessThan(samples, bound, model.name)
+            XCTAssertLessThan(critics, bound, model.name)
 
             var rng = RandomGenerator(seed: 0)
-            let spec = model.spec(width: ModelTestData.width, latentDimension: ModelTestData.latentDimension)
+            let spec = model.spec(width: ModelTestData.width(for: model), latentDimension: ModelTestData.latentDimension)
             guard !model.makeGenerator(spec, using: &rng).batchStatisticsLayers.isEmpty else { continue }
-            _ = try succeeds(launch(2, arguments + ["--out", unsync, "--unsynchronised-batch-norm"], in: folder))
+            _ = try succeeds(launch(2, arguments + ["--threads", "1", "--out", unsync, "--unsynchronised-batch-norm"], in: folder))
             let unsynced = try sampleDifference(one, unsync, in: folder)
             print("\(model.name) with BatchNorm per rank: samples \(unsynced) relative")
-            XCTAssertGreaterThan(unsynced, Self.agreement, "\(model.name): SyncBatchNorm is what makes the ranks train one model")
+            XCTAssertGreaterThan(unsynced, bound, "\(model.name): SyncBatchNorm is what makes the ranks train one model")
         }
     }
 

@@ -23,7 +23,7 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertEqual(images.shape, [4, 1, 28, 28])
         XCTAssertTrue(images.values.allSatisfy { $0 > 0 && $0 < 1 }, "mnist-dcgan's sigmoid range")
         try assertOneLineError(["train", "--model", "stylegan", "--out", "other"], in: folder,
-                               "unknown --model 'stylegan' (expected seed, mnist-dcgan, cifar-dcgan, dcgan64, good-resnet, cifar-resnet, toy)")
+                               "unknown --model 'stylegan' (expected seed, mnist-dcgan, cifar-dcgan, dcgan64, good-resnet, dcgan-nobn, wgan-paper, mlp-g, tanh, cifar-resnet, toy)")
         try assertOneLineError(["train", "--model", "mnist-dcgan", "--dataset", "fashion-mnist", "--dim", "0", "--out", "other"],
                                in: folder, "--dim must be at least 1, got 0")
     }

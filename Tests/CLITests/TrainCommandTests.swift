@@ -149,7 +149,7 @@ final class TrainCommandTests: XCTestCase {
         let folder = try temporaryFolder()
         try assertOneLineError(["train", "--batch-size", "0"], in: folder, "--batch-size must be at least 2")
         try assertOneLineError(["train", "--lr-critic", "-0.1"], in: folder, "--lr-critic must be a positive number, got -0.1")
-        try assertOneLineError(["train", "--preset", "fast"], in: folder, "unknown preset 'fast' (expected seed, paper, paper-mnist, paper-cifar, paper-64, paper-cifar-resnet, toy)")
+        try assertOneLineError(["train", "--preset", "fast"], in: folder, "unknown preset 'fast' (expected seed, paper, paper-mnist, paper-cifar, paper-64, paper-64-resnet, paper-cifar-resnet, toy)")
         try assertOneLineError(["train", "--n-critic", "0"], in: folder, "--n-critic must be at least 1, got 0")
         try assertOneLineError(["train", "--epochs", "0"], in: folder, "--epochs must be at least 1, got 0")
         try assertOneLineError(["train", "--data-dir", "nowhere"], in: folder, "dataset folder not found")

@@ -40,7 +40,7 @@ final class CriticStepTests: XCTestCase {
 
     func testFastStepEqualsThePlainStepOnEveryModel() throws {
         for model in ModelCatalogue.builtIn.models {
-            try assertFastStepEqualsPlainStep(model.spec(width: ModelTestData.width, latentDimension: ModelTestData.latentDimension), batch: 4)
+            try assertFastStepEqualsPlainStep(model.spec(width: ModelTestData.width(for: model), latentDimension: ModelTestData.latentDimension), batch: 4)
         }
     }
 

@@ -105,7 +105,7 @@ final class EveryModelTests: XCTestCase {
     /// critic scores, and the sizes estimated without building match the parameters built.
     func testEveryModelBuildsWhatItDeclares() throws {
         for model in ModelCatalogue.builtIn.models {
-            let spec = model.spec(width: ModelTestData.width, latentDimension: ModelTestData.latentDimension)
+            let spec = model.spec(width: ModelTestData.width(for: model), latentDimension: ModelTestData.latentDimension)
             XCTAssertNil(model.problem(with: spec), model.name)
             var rng = RandomGenerator(seed: 1)
             let generator = model.makeGenerator(spec, using: &rng), critic = model.makeCritic(spec, using: &rng)

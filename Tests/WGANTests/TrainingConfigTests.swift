@@ -58,7 +58,7 @@ final class TrainingConfigTests: XCTestCase {
             ("--batch-size must be at least 2 (BatchNorm needs two samples per batch), got 0", { $0.batchSize = 0 }),
             ("--lr-critic must be a positive number, got -1.0", { $0.criticLearningRate = -1 }),
             ("--lr-generator must be a positive number, got nan", { $0.generatorLearningRate = .nan }),
-            ("unknown preset 'fast' (expected seed, paper, paper-mnist, paper-cifar, paper-64, paper-cifar-resnet, toy)", { $0.preset = "fast" }),
+            ("unknown preset 'fast' (expected seed, paper, paper-mnist, paper-cifar, paper-64, paper-64-resnet, paper-cifar-resnet, toy)", { $0.preset = "fast" }),
             ("--n-critic must be at least 1, got 0", { $0.criticSteps = 0 }),
             ("--epochs must be at least 1, got 0", { $0.epochs = 0 }),
             ("--latent-dim must be at least 1, got -3", { $0.latentDimension = -3 }),

@@ -12,7 +12,8 @@ public struct ModelCatalogue: Sendable {
     public init(_ models: [any GANModel]) { self.models = models }
 
     /// The models `wgan` ships.
-    public static let builtIn = ModelCatalogue([SeedModel(), MNISTDCGANModel(), CIFARDCGANModel(), DCGAN64Model(), GoodResNet64Model(), CIFARResNetModel(), ToyModel()])
+    public static let builtIn = ModelCatalogue([SeedModel(), MNISTDCGANModel(), CIFARDCGANModel(), DCGAN64Model(), GoodResNet64Model(), DCGAN64NoNormalizationModel(),
+                                                 WGANPaperModel(), MLPGeneratorModel(), DCGAN64TanhModel(), CIFARResNetModel(), ToyModel()])
 
     /// This catalogue with `model` first (its default), replacing any model of the same name.
     public func adding(_ model: any GANModel) -> ModelCatalogue {
@@ -34,9 +35,11 @@ public struct ModelCatalogue: Sendable {
     /// The names of the models with a conditional variant (`--conditional`): "cifar-resnet".
     public var conditionalModelNames: String { models.filter(\.hasConditionalVariant).map(\.name).joined(separator: " or ") }
 
-    /// Every model's presets with their models, the default model's first.
+    /// Every model's presets with their models, the default model's first. A preset that several
+    /// models share (the 64×64 zoo's `paper-64`) is listed once, with the first model that has it.
     public var presets: [(preset: ModelPreset, model: any GANModel)] {
-        models.flatMap { model in model.presets.map { ($0, model) } }
+        var seen = Set<String>()
+        return models.flatMap { model in model.presets.map { ($0, model) } }.filter { seen.insert($0.preset.name).inserted }
     }
 
     /// The message for a `--model` this catalogue does not list.

@@ -14,19 +14,13 @@ import WGANNN
 /// Each block is norm → ReLU → 3×3 conv (no bias) → norm → ReLU → 3×3 conv, added to a 1×1
 /// shortcut; an up block upsamples (nearest) before its first convolution and its shortcut, a
 /// down block mean-pools after its second and before its shortcut. Initialisation as tflib.
-public struct GoodResNet64Model: GANModel {
+public struct GoodResNet64Model: SixtyFourPixelModel {
     public init() {}
     public var name: String { "good-resnet" }
     public var summary: String {
         "gan_64x64.py's default pair (GoodGenerator, GoodDiscriminator): four residual up and down blocks of 3×3 "
             + "convolutions, BatchNorm generator, layer norm critic (BatchNorm without the penalty); 3×64×64"
     }
-    public var samples: SampleKind { .images(side: 64, channels: [1, 3]) }
-    public var defaultImageShape: [Int] { [3, 64, 64] }
-    public var defaultLatentDimension: Int { 128 }
-    public var defaultWidth: Int { 64 }
-    public var pixelValues: PixelValues { .symmetric }
-    public var interpolation: InterpolationForm { .official }
     public var benchmarkIterations: (timed: Int, warmup: Int) { (1, 1) }
     public var presets: [ModelPreset] {
         [ModelPreset(name: "paper-64-resnet", summary: "the official gan_64x64.py's default architecture in WGAN-GP mode",
