@@ -10,28 +10,23 @@ import XCTest
 final class BaselineLossTests: XCTestCase {
     private let real = Tensor([0.3, -1.2], shape: [2, 1]), fake = Tensor([2.0, -0.5], shape: [2, 1])
 
-    /// The values and gradients worked out by hand from the official definitions (float64).
-    func testTheCrossEntropyLossesAreTheOfficialOnes() {
-        let objective = DiscriminatorObjective.crossEntropy
-        let (r, f) = (real.requiringGrad(), fake.requiringGrad())
-        let loss = objective.discriminatorLoss(real: r, fake: f)
-        XCTAssertEqual(loss.item, 1.15466068, accuracy: 1e-6)
-        let grads = gradients(of: loss, withRespectTo: [r, f])
-        // −½ · sigmoid(−x) / n for the real rows, ½ · sigmoid(x) / n for the fake ones.
-        assertElementsEqual(grads[0].scalars, [-0.10638937, -0.19213120])
-        assertElementsEqual(grads[1].scalars, [0.22019927, 0.09438517])
-        XCTAssertEqual(objective.generatorLoss(fake: fake).item, 0.55050250, accuracy: 1e-6, "non-saturating: cross-entropy of fake → 1")
-    }
-
-    func testTheLeastSquaresLossesAreTheOfficialOnes() {
-        let objective = DiscriminatorObjective.leastSquares
-        let (r, f) = (real.requiringGrad(), fake.requiringGrad())
-        let loss = objective.discriminatorLoss(real: r, fake: f)
-        XCTAssertEqual(loss.item, 2.395, accuracy: 1e-6)
-        let grads = gradients(of: loss, withRespectTo: [r, f])
-        assertElementsEqual(grads[0].scalars, [-0.35, -1.1])
-        assertElementsEqual(grads[1].scalars, [1.0, -0.25])
-        XCTAssertEqual(objective.generatorLoss(fake: fake).item, 1.625, accuracy: 1e-6)
+    /// The values and gradients worked out by hand from the official definitions (float64): for the
+    /// cross-entropy, −½ · sigmoid(−x) / n for the real rows and ½ · sigmoid(x) / n for the fake ones,
+    /// and the non-saturating generator loss (cross-entropy of fake → 1).
+    func testTheLossesAreTheOfficialOnes() {
+        let cases: [(DiscriminatorObjective, loss: Double, real: [Double], fake: [Double], generator: Double)] = [
+            (.crossEntropy, 1.15466068, [-0.10638937, -0.19213120], [0.22019927, 0.09438517], 0.55050250),
+            (.leastSquares, 2.395, [-0.35, -1.1], [1.0, -0.25], 1.625),
+        ]
+        for (objective, loss, realGradient, fakeGradient, generatorLoss) in cases {
+            let (r, f) = (real.requiringGrad(), fake.requiringGrad())
+            let value = objective.discriminatorLoss(real: r, fake: f)
+            XCTAssertEqual(Double(value.item), loss, accuracy: 1e-6, objective.rawValue)
+            let grads = gradients(of: value, withRespectTo: [r, f])
+            assertElementsEqual(grads[0].scalars, realGradient)
+            assertElementsEqual(grads[1].scalars, fakeGradient)
+            XCTAssertEqual(Double(objective.generatorLoss(fake: fake).item), generatorLoss, accuracy: 1e-6, objective.rawValue)
+        }
     }
 
     func testEachBaselineTrainsWithItsOwnSettingsAndResumes() throws {
